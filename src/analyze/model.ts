@@ -132,3 +132,22 @@ export type AnalyzerEvent =
   | { kind: 'finding'; finding: Finding };
 
 export type { SlowPdu };
+
+/**
+ * The incremental analyzer: a pure function of the PDU stream (plus the clock in live mode),
+ * shared by files, standard input and live capture. Implemented by `createAnalyzer` in
+ * `src/analyze/analyzer.ts`. Feed PDUs in time order (the capture layer merges inputs).
+ */
+export interface Analyzer {
+  /** One decoded Slow Protocols frame. */
+  push(pdu: SlowPdu): AnalyzerEvent[];
+  /** Reader counts for a source (frames read, slow frames, truncation); may be called again as they grow. */
+  setSourceStats(stats: import('../capture/frame.js').SourceStats): void;
+  /** Live only: the wall clock moved to `nowSec` (epoch seconds); silence is judged against it. */
+  tick(nowSec: number): AnalyzerEvent[];
+  /**
+   * The analysis so far. With `final: true` the end of input is reached: the end of a capture
+   * is not a timeout, but conditions that persisted long enough are reported.
+   */
+  report(options?: { final?: boolean }): AnalysisReport;
+}
