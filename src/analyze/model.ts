@@ -101,6 +101,10 @@ export interface PortReport {
   muxState: MuxState;
   stack: Stack;
   timeline: TimelineEntry[];
+  /** Timeline entries dropped (oldest kept) once the per-port cap was reached. */
+  timelineDropped?: number;
+  /** The port id this one replaced when its system id changed (see SYSTEM_CHANGED). */
+  replaces?: string | null;
 }
 
 export interface LinkReport {

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Runs the command line and exits with its status; a failure is one line on stderr, never a stack trace.
+const fail = (error) => {
+  const line =
+    error && typeof error.toLine === 'function'
+      ? error.toLine()
+      : error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist')
+        ? 'lacpscope: not built yet: run `npm run build` in the package directory'
+        : `lacpscope: internal error: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${line}\n`);
+  process.exit(2);
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+
+try {
+  const { main } = await import('../dist/cli/main.js');
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // Let stdout and stderr drain, then end even if an abandoned input (stdin) is still open.
+  const drained = (s) => new Promise((resolve) => (s.writableNeedDrain ? s.once('drain', resolve).once('error', resolve) : resolve()));
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
+  process.exit(code);
+} catch (error) {
+  fail(error);
+}

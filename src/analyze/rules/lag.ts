@@ -1,0 +1,189 @@
+/**
+ * Rules across the ports of one aggregation (actor system + key): F8 PARTNER_SYSTEM_MISMATCH,
+ * F9 PARTNER_KEY_MISMATCH, F10 ACTOR_KEY_MISMATCH, and the mux progress of a link:
+ * F12/F13 NEGOTIATION_STALLED and F14 STANDBY.
+ */
+import { BIT, isBundledState, isFast } from '../bits.js';
+import { type Ctx, type PortState, type Rule, type Clock, describe, evidence, isCurrent, nowFor, secs, timeoutSec } from '../context.js';
+import { type FindingRecord, extendedCopy, newRecord } from '../findings.js';
+import { describeLinuxKey } from '../fingerprint.js';
+import { echoDifferences } from './echo.js';
+
+/** Members still current with a partner: heard within their own timeout of `t`. */
+function liveMembers(ctx: Ctx, p: PortState, t: number, sameKey: boolean): PortState[] {
+  const out: PortState[] = [];
+  for (const m of ctx.bySystem.get(p.system) ?? []) {
+    if (sameKey && m.key !== p.key) continue;
+    if (m.peerId === null || !isCurrent(m.last)) continue;
+    if (t - m.lastT > timeoutSec(ctx.th, isFast(m.last.actor.state))) continue;
+    out.push(m);
+  }
+  return out;
+}
+
+function list(ports: PortState[]): string {
+  return ports.map((m) => `port ${m.port} (${m.interfaces.join(', ')})`).join(', ');
+}
+
+/** F8, F9, F10. */
+export function aggregationRule(): Rule {
+  return {
+    onLacp(ctx, p, pdu, t, dup) {
+      if (dup || p.peerId === null || !isCurrent(pdu)) return;
+      const ev = evidence(pdu, t);
+      const members = liveMembers(ctx, p, t, true);
+      const systems = new Set(members.map((m) => `${m.last.partner.systemPriority},${m.last.partner.system}`));
+      if (systems.size > 1) {
+        ctx.log.episode(
+          `${p.system}|${p.key}`,
+          {
+            code: 'PARTNER_SYSTEM_MISMATCH',
+            severity: 'error',
+            port: p.id,
+            message: () =>
+              `Aggregation key ${p.key} of system ${p.system} sees ${systems.size} different partner systems (${[...new Set(members.map((m) => m.last.partner.system))].join(', ')}) ` +
+              `on ${list(members)}: the members go to switches that do not share one LACP system id (unstacked switches or MLAG/vPC without a common system id), ` +
+              'so only some of them can bundle; configure a shared LACP system id or cable all members to one switch.',
+          },
+          ev,
+          ctx.th.episodeMergeSec,
+        );
+      }
+      const samePartner = members.filter((m) => m.last.partner.system === pdu.partner.system);
+      const keys = new Set(samePartner.map((m) => m.last.partner.key));
+      if (keys.size > 1) {
+        ctx.log.episode(
+          `${p.system}|${p.key}|${pdu.partner.system}`,
+          {
+            code: 'PARTNER_KEY_MISMATCH',
+            severity: 'error',
+            port: p.id,
+            message: () =>
+              `Members of aggregation key ${p.key} of system ${p.system} (${list(samePartner)}) see partner ${pdu.partner.system} with different keys ` +
+              `(${[...keys].sort((a, b) => a - b).join(', ')}): on that partner the ports sit in different port-channels/bonds; put them in the same one.`,
+          },
+          ev,
+          ctx.th.episodeMergeSec,
+        );
+      }
+      const towards = liveMembers(ctx, p, t, false).filter(
+        (m) => m.last.partner.system === pdu.partner.system && m.last.partner.key === pdu.partner.key,
+      );
+      const actorKeys = new Set(towards.map((m) => m.key));
+      if (actorKeys.size > 1) {
+        const linux = p.stack === 'linux';
+        ctx.log.episode(
+          `${p.system}|${pdu.partner.system}|${pdu.partner.key}`,
+          {
+            code: 'ACTOR_KEY_MISMATCH',
+            severity: 'error',
+            port: p.id,
+            message: () =>
+              `System ${p.system} uses different keys (${towards.map((m) => `port ${m.port}: ${m.key}${linux ? ` = ${describeLinuxKey(m.key)}` : ''}`).join(', ')}) ` +
+              `on ports towards one partner aggregation (${pdu.partner.system} key ${pdu.partner.key}), so they cannot bundle together; ` +
+              (linux ? 'Linux derives the key from speed and duplex: check the members\' link speed/duplex.' : 'check speed, duplex and the admin key of those ports.'),
+          },
+          ev,
+          ctx.th.episodeMergeSec,
+        );
+      }
+    },
+  };
+}
+
+type Stage = 'synchronization' | 'collecting' | 'distributing' | 'standby';
+
+interface StallEpisode {
+  stage: Stage;
+  start: Clock & { frame: number; source: string };
+  peer: string;
+  rec: FindingRecord | null;
+}
+
+/** Where a link that both ends agree on is stuck, from this port's bits (notes 2.5). */
+function stageOf(ctx: Ctx, p: PortState): { stage: Stage; peer: PortState } | null {
+  const q = p.peerId === null ? undefined : ctx.ports.get(p.peerId);
+  if (!q || q.peerId !== p.id || !isCurrent(p.last) || !isCurrent(q.last)) return null;
+  // A stale echo blocks Synchronization by itself: that is ECHO_MISMATCH, not a stall.
+  if (echoDifferences(p.last.partner, q.last.actor).length || echoDifferences(q.last.partner, p.last.actor).length) return null;
+  const a = p.last.actor.state;
+  const b = q.last.actor.state;
+  if (!(a & BIT.synchronization)) {
+    if (!(a & BIT.aggregation)) return null;
+    for (const m of ctx.bySystem.get(p.system) ?? []) {
+      if (m !== p && m.key === p.key && m.last.partner.system === p.last.partner.system && m.last.partner.key === p.last.partner.key && isBundledState(m.last.actor.state)) {
+        return { stage: 'standby', peer: q };
+      }
+    }
+    return { stage: 'synchronization', peer: q };
+  }
+  if (!(b & BIT.synchronization)) return null;
+  if (!(a & BIT.collecting)) return { stage: 'collecting', peer: q };
+  if (b & BIT.collecting && !(a & BIT.distributing)) return { stage: 'distributing', peer: q };
+  return null;
+}
+
+const HINTS: Record<Stage, string> = {
+  synchronization:
+    'it is not selected into an aggregator: check that both ends put this port in the same port-channel/bond (keys, speed, min-links) and whether the switch shows it suspended or individual.',
+  collecting:
+    'the mux machine does not enable collecting: check the device for a port held in the attached state (e.g. Cisco PEER_COLLECT_ENABLE_NOT_RCVD) or waiting for a partner flag.',
+  distributing: 'it collects but never distributes although the partner collects: check the device\'s mux state and min-links settings.',
+  standby: '',
+};
+
+/** F12/F13/F14. */
+export function stallRule(): Rule {
+  const episodes = new Map<string, StallEpisode>();
+  const thresholdFor = (ctx: Ctx, stage: Stage) =>
+    stage === 'synchronization' ? ctx.th.stallWarnSec : stage === 'standby' ? ctx.th.standbySec : ctx.th.collectStallSec;
+  const severityFor = (ctx: Ctx, stage: Stage, dur: number) =>
+    stage === 'standby' ? 'info' : stage === 'synchronization' && dur < ctx.th.stallErrorSec ? 'warning' : 'error';
+  const init = (ctx: Ctx, p: PortState, e: StallEpisode, dur: number) => {
+    const q = ctx.ports.get(e.peer);
+    const stage = e.stage;
+    return {
+      code: stage === 'standby' ? ('STANDBY' as const) : ('NEGOTIATION_STALLED' as const),
+      severity: severityFor(ctx, stage, dur) as 'info' | 'warning' | 'error',
+      port: p.id,
+      message: (r: FindingRecord) =>
+        stage === 'standby'
+          ? `${describe(p)} is healthy but held out of the active aggregation (standby) while other members of its LAG are bundled; ` +
+            'expected with max-bundle or a non-active Linux aggregator, otherwise check why it is not selected.'
+          : `${describe(p)} and its partner ${q ? describe(q) : e.peer} hear each other, but ${describe(p)} has not set ${stage[0].toUpperCase()}${stage.slice(1)} for ${secs(r.end - r.start)}: ${HINTS[stage]}`,
+    };
+  };
+  return {
+    onLacp(ctx, p, pdu, t, dup) {
+      if (dup) return;
+      const now = stageOf(ctx, p);
+      let e = episodes.get(p.id);
+      if (!now) {
+        episodes.delete(p.id);
+        return;
+      }
+      if (!e || e.stage !== now.stage || e.peer !== now.peer.id) {
+        e = { stage: now.stage, start: { t, time: pdu.time, frame: pdu.frame, source: pdu.source }, peer: now.peer.id, rec: null };
+        episodes.set(p.id, e);
+      }
+      const dur = t - e.start.t;
+      if (dur < thresholdFor(ctx, e.stage)) return;
+      const ev = evidence(pdu, t);
+      if (!e.rec) e.rec = ctx.log.open(`STALL|${p.id}|${e.start.time}`, init(ctx, p, e, dur), e.start);
+      e.rec.severity = severityFor(ctx, e.stage, dur);
+      ctx.log.extend(e.rec, ev);
+    },
+    open(ctx, out) {
+      for (const [id, e] of episodes) {
+        const p = ctx.ports.get(id)!;
+        const now = nowFor(ctx, p);
+        const dur = now.t - e.start.t;
+        if (dur < thresholdFor(ctx, e.stage)) continue;
+        const base = e.rec ?? newRecord(`STALL|${p.id}|${e.start.time}`, init(ctx, p, e, dur), e.start);
+        const c = extendedCopy(base, { ...now, frame: null }, ctx.th.maxEvidenceFrames);
+        c.severity = severityFor(ctx, e.stage, dur);
+        out.push(c);
+      }
+    },
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * Inputs: a file or standard input (`-`), gzip-compressed or not, streamed in fixed-size reads
+ * through the reader its content calls for. Memory stays flat in the input's size: two reused
+ * read buffers, plus one record carried across a chunk boundary.
+ */
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { ERROR_CODES, LacpscopeError } from '../errors.js';
+import { createAutoReader, isGzip } from './detect.js';
+import type { CaptureReader, Frame, FrameSink, SourceStats } from './frame.js';
+import type { TcpdumpTextOptions } from './tcpdump-text.js';
+
+export interface ReadCaptureOptions extends TcpdumpTextOptions {
+  /** Bytes read so far (compressed bytes for gzip) and the input's size (null for a stream). */
+  onProgress?: (bytesRead: number, totalBytes: number | null) => void;
+  /** Stops reading: the promise resolves with the counts so far (no truncation is recorded). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Read size. Reading runs one chunk ahead of parsing (the next read is in flight while a chunk
+ * is parsed), so the copy from the page cache overlaps the parse on a second core; 1 MiB keeps
+ * both buffers within a typical L2/L3 cache and was fastest in bench/run.mjs.
+ */
+export const READ_CHUNK = 1 << 20;
+
+/** The name frames and counts carry: the file's base name, or `-`. */
+export function inputName(path: string): string {
+  return path === '-' ? '-' : basename(path);
+}
+
+function ioError(path: string, error: unknown): LacpscopeError {
+  const e = error as NodeJS.ErrnoException;
+  const why =
+    e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : (e.message ?? String(error));
+  return new LacpscopeError(ERROR_CODES.IO, `cannot read: ${why}`, { file: path, cause: error });
+}
+
+/** A reader's error names the input as the user gave it (the reader knows only the base name). */
+function withPath(path: string, error: unknown): unknown {
+  if (error instanceof LacpscopeError && error.file !== path) {
+    return new LacpscopeError(error.code, error.message, { file: path, offset: error.offset, cause: error.cause });
+  }
+  return error;
+}
+
+/** Chunks of a regular file (or pipe opened by path), read ahead by one into alternating buffers. */
+async function* fileChunks(fh: FileHandle): AsyncGenerator<Uint8Array> {
+  const buffers = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+  let which = 0;
+  let pending = fh.read(buffers[0], 0, READ_CHUNK, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await pending;
+      if (bytesRead === 0) return;
+      const current = buffers[which];
+      which ^= 1;
+      // The consumer is done with the other buffer: it asked for this chunk.
+      pending = fh.read(buffers[which], 0, READ_CHUNK, null);
+      yield current.subarray(0, bytesRead);
+    }
+  } finally {
+    await pending.catch(() => undefined);
+  }
+}
+
+/** The first chunk, then the rest: lets the caller look at the first bytes before choosing a path. */
+async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield first;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/** zlib's code for a stream that ends before the gzip trailer: a cut file, not a corrupt one. */
+const Z_BUF_ERROR = 'Z_BUF_ERROR';
+
+/**
+ * Feeds one input through `reader` chunk by chunk, yielding after each chunk (the caller takes
+ * whatever frames the chunk produced). Handles gzip, progress and abort.
+ */
+async function* feed(path: string, reader: CaptureReader, options: ReadCaptureOptions): AsyncGenerator<void> {
+  const stats = reader.stats;
+  let total: number | null = null;
+  let raw: AsyncIterator<Uint8Array>;
+  let fh: FileHandle | null = null;
+  let compressedRead = () => 0;
+  if (path === '-') {
+    raw = (process.stdin as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  } else {
+    try {
+      fh = await open(path, 'r');
+      const st = await fh.stat();
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      total = st.isFile() ? st.size : null;
+    } catch (e) {
+      await fh?.close();
+      throw ioError(path, e);
+    }
+    raw = fileChunks(fh);
+  }
+  try {
+    let first: IteratorResult<Uint8Array>;
+    try {
+      first = await raw.next();
+    } catch (e) {
+      throw ioError(path, e);
+    }
+    let chunks: AsyncIterable<Uint8Array>;
+    if (!first.done && isGzip(first.value)) {
+      stats.gzip = true;
+      // zlib keeps a reference to each chunk until it has inflated it, so it gets its own
+      // (non-reused) buffers: a fresh stream for a file, standard input's chunks as they come.
+      let source: Readable;
+      if (fh) {
+        await raw.return?.();
+        const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+        compressedRead = () => stream.bytesRead;
+        source = stream;
+      } else {
+        let n = 0;
+        source = Readable.from(
+          (async function* () {
+            for await (const c of prepend(first.value, raw)) {
+              n += c.length;
+              yield c;
+            }
+          })(),
+        );
+        compressedRead = () => n;
+      }
+      chunks = source.pipe(createGunzip({ chunkSize: 256 * 1024 })).on('error', () => undefined);
+      source.on('error', (e) => (chunks as Readable).destroy(e));
+    } else {
+      let n = 0;
+      compressedRead = () => n;
+      chunks = (async function* () {
+        if (first.done) return;
+        for await (const c of prepend(first.value, raw)) {
+          n += c.length;
+          yield c;
+        }
+      })();
+    }
+    try {
+      for await (const chunk of chunks) {
+        if (options.signal?.aborted) return;
+        reader.push(chunk);
+        options.onProgress?.(compressedRead(), total);
+        yield;
+      }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (e instanceof LacpscopeError) throw e;
+      if (stats.gzip && code === Z_BUF_ERROR) {
+        // A cut .gz: everything inflated so far is used, and the cut is reported like any other.
+        reader.end();
+        stats.truncated ??= { offset: stats.bytes, message: 'the gzip stream ends early: the compressed file is cut' };
+        yield;
+        return;
+      }
+      if (stats.gzip && typeof code === 'string' && code.startsWith('Z_')) {
+        throw new LacpscopeError(ERROR_CODES.GZIP_CORRUPT, `corrupt gzip data (${(e as Error).message})`, { file: path, offset: stats.bytes, cause: e });
+      }
+      throw ioError(path, e);
+    }
+    if (options.signal?.aborted) return;
+    reader.end();
+    yield;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Reads one input to its end, calling `onFrame` for each Slow Protocols frame as soon as the
+ * chunk holding it is read (standard input: as soon as it arrives). Resolves with the input's
+ * counts; rejects with a LacpscopeError naming the path and, for bad content, the byte offset.
+ */
+export async function readCapture(path: string, onFrame: FrameSink, options: ReadCaptureOptions = {}): Promise<SourceStats> {
+  const reader = createAutoReader(inputName(path), onFrame, options);
+  try {
+    for await (const _ of feed(path, reader, options));
+  } catch (e) {
+    throw withPath(path, e);
+  }
+  return reader.stats;
+}
+
+/** One input as a pull stream of frames: nothing is read until frames are asked for. */
+export interface CaptureSource extends AsyncIterable<Frame> {
+  readonly name: string;
+  /** The input's counts so far; final once iteration has ended. */
+  readonly stats: SourceStats;
+}
+
+/**
+ * `readCapture` as an async iterable with backpressure: reading pauses while the consumer is
+ * busy, so a merge of several inputs holds no more than a chunk's frames per input.
+ */
+export function openCapture(path: string, options: ReadCaptureOptions = {}): CaptureSource {
+  let batch: Frame[] = [];
+  const reader = createAutoReader(inputName(path), (f) => batch.push(f), options);
+  return {
+    name: inputName(path),
+    get stats() {
+      return reader.stats;
+    },
+    async *[Symbol.asyncIterator]() {
+      try {
+        for await (const _ of feed(path, reader, options)) {
+          const frames = batch;
+          batch = [];
+          yield* frames;
+        }
+      } catch (e) {
+        // Frames read before the error are handed on first: none is lost.
+        const frames = batch;
+        batch = [];
+        yield* frames;
+        throw withPath(path, e);
+      }
+    },
+  };
+}

@@ -1,0 +1,392 @@
+/**
+ * Frames to Slow Protocols PDUs. Table-driven (fields.ts), bounds-checked, never throws: a short
+ * or malformed frame is decoded as far as its bytes go and its problems are listed.
+ *
+ * Policy for missing bytes: the JSON contract needs complete actor/partner objects, so fields
+ * beyond the last captured byte read as zero, and one problem names the first missing field:
+ * `SHORT_PDU` (error) when the frame on the wire was too short, `SNAP_CUT` (warning) when the
+ * capture's snapshot length cut a frame that was long enough on the wire.
+ */
+import { formatTimeNs, LINKTYPE, type Frame } from '../capture/frame.js';
+import { ETHERTYPE_SLOW, formatMac, parseLinkHeader } from '../capture/linklayer.js';
+import {
+  LACP_FIELDS,
+  LACP_VERSIONS,
+  LACP_TLV_TYPES,
+  LACP_TLV_WALK_OFFSET,
+  MARKER_FIELDS,
+  MARKER_TLV,
+  OAM_CODES,
+  OAM_FIELDS,
+  OSSP_OUIS,
+  SLOW_DESTINATIONS,
+  SLOW_PDU_LENGTH,
+  SLOW_SUBTYPE,
+  type FieldDef,
+} from './fields.js';
+import { flagNames } from './format.js';
+import type { DecodedFrame, LacpPdu, MarkerPdu, OamPdu, OsspPdu, PortInfo, Problem, SlowPdu, Tlv, UnknownSlowPdu } from './pdu.js';
+
+/** Stable problem codes, one place. */
+export const PROBLEM = {
+  WRONG_TLV_TYPE: 'WRONG_TLV_TYPE',
+  WRONG_TLV_LENGTH: 'WRONG_TLV_LENGTH',
+  SHORT_PDU: 'SHORT_PDU',
+  SNAP_CUT: 'SNAP_CUT',
+  NONSTANDARD_DA: 'NONSTANDARD_DA',
+  NONZERO_RESERVED: 'NONZERO_RESERVED',
+  NONZERO_PAD: 'NONZERO_PAD',
+  UNKNOWN_VERSION: 'UNKNOWN_VERSION',
+  LACP_VERSION: 'LACP_VERSION',
+  TRAILING_BYTES: 'TRAILING_BYTES',
+  UNKNOWN_SUBTYPE: 'UNKNOWN_SUBTYPE',
+  NOT_SLOW_PROTOCOLS: 'NOT_SLOW_PROTOCOLS',
+  UNSUPPORTED_LINK_TYPE: 'UNSUPPORTED_LINK_TYPE',
+} as const;
+
+export type ProblemCode = (typeof PROBLEM)[keyof typeof PROBLEM];
+
+/** Bounds-checked view of a frame's payload: `base` is the subtype byte, `end` the last captured byte + 1. */
+class Cursor {
+  constructor(
+    readonly buf: Uint8Array,
+    readonly base: number,
+    readonly end: number,
+  ) {}
+
+  has(off: number, size: number): boolean {
+    return this.base + off + size <= this.end;
+  }
+
+  /** Bytes available from `off`, at most `size`. */
+  avail(off: number, size: number): number {
+    return Math.max(0, Math.min(size, this.end - this.base - off));
+  }
+
+  uint(off: number, size: number): number {
+    let v = 0;
+    for (let i = 0; i < size; i++) v = v * 256 + this.buf[this.base + off + i];
+    return v;
+  }
+
+  mac(off: number): string {
+    return formatMac(this.buf, this.base + off);
+  }
+
+  hex(off: number, size: number): string {
+    let s = '';
+    const from = this.base + off;
+    for (let i = 0; i < size; i++) {
+      const b = this.buf[from + i];
+      s += (b < 16 ? '0' : '') + b.toString(16);
+    }
+    return s;
+  }
+
+  /** True when any available byte in [off, off+size) is non-zero. */
+  nonZero(off: number, size: number): boolean {
+    const n = this.avail(off, size);
+    for (let i = 0; i < n; i++) if (this.buf[this.base + off + i] !== 0) return true;
+    return false;
+  }
+}
+
+
+/** A field's value by kind; `undefined` when its bytes are not all there. */
+function readField(c: Cursor, f: FieldDef): number | string | undefined {
+  if (!c.has(f.offset, f.size)) return undefined;
+  switch (f.kind) {
+    case 'mac':
+      return c.mac(f.offset);
+    case 'reserved':
+      return c.hex(f.offset, f.size);
+    default:
+      return c.uint(f.offset, f.size);
+  }
+}
+
+class Problems {
+  readonly list: Problem[] = [];
+  constructor(private readonly payloadOffset: number) {}
+
+  add(code: ProblemCode, severity: Problem['severity'], message: string, payloadOff?: number): void {
+    const p: Problem = { code, message, severity };
+    if (payloadOff !== undefined) p.offset = this.payloadOffset + payloadOff;
+    this.list.push(p);
+  }
+}
+
+/**
+ * Missing-bytes problem for a PDU needing `needed` bytes from the subtype: SHORT_PDU when the
+ * frame was short on the wire, SNAP_CUT when only the capture cut it. `first` is the first
+ * field that is not all there.
+ */
+function reportMissing(frame: Frame, c: Cursor, probs: Problems, needed: number, first: FieldDef | undefined, what: string): void {
+  const captured = c.end - c.base;
+  if (captured >= needed) return;
+  const onWire = frame.originalLength - c.base;
+  const from = first ? `; ${first.name} and later fields are missing (read as 0)` : '';
+  if (onWire < needed || frame.originalLength <= frame.capturedLength) {
+    probs.add(PROBLEM.SHORT_PDU, 'error', `${what} is ${Math.max(0, Math.min(onWire, captured))} bytes, ${needed} expected${from}`, captured);
+  } else {
+    probs.add(PROBLEM.SNAP_CUT, 'warning', `the capture's snapshot length cut the ${what} after ${captured} of ${needed} bytes${from}`, captured);
+  }
+}
+
+/**
+ * Wireshark's TLV type and length checks (errors). The version 1 terminator type is the one
+ * check neither Wireshark nor any receiver makes, so it is only a warning (`typeSeverity`).
+ */
+function checkHeader(f: FieldDef, value: number | string | undefined, probs: Problems, label: string, typeSeverity: Problem['severity'] = 'error'): void {
+  if (typeof value !== 'number' || f.expect === undefined || value === f.expect) return;
+  if (f.kind === 'tlvType') {
+    probs.add(PROBLEM.WRONG_TLV_TYPE, typeSeverity, `${label} TLV type is 0x${hex2(value)}, 0x${hex2(f.expect)} expected`, f.offset);
+  } else if (f.kind === 'tlvLength') {
+    probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `${label} TLV length is ${value}, ${f.expect} expected`, f.offset);
+  }
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+function groupLabel(name: string): string {
+  const g = name.split('.')[0];
+  return g.charAt(0).toUpperCase() + g.slice(1);
+}
+
+function checkReserved(c: Cursor, f: FieldDef, probs: Problems, what: string): void {
+  if (c.nonZero(f.offset, f.size)) {
+    probs.add(PROBLEM.NONZERO_RESERVED, 'info', `${what} is not zero (${c.hex(f.offset, c.avail(f.offset, f.size))})`, f.offset);
+  }
+}
+
+function emptyPort(): PortInfo {
+  return { systemPriority: 0, system: '00:00:00:00:00:00', key: 0, portPriority: 0, port: 0, state: 0, flags: [] };
+}
+
+function versionProblem(version: number, probs: Problems): void {
+  if (version === 1) return;
+  const known = LACP_VERSIONS[version];
+  if (known !== undefined) {
+    probs.add(PROBLEM.LACP_VERSION, 'info', `LACP version 0x${hex2(version)} (${known}): version 1 fields decoded, further TLVs listed`, 1);
+  } else {
+    probs.add(PROBLEM.UNKNOWN_VERSION, 'info', `LACP version ${version} is not one lacpscope knows; decoded as version 1${version >= 2 ? ' with further TLVs listed' : ''}`, 1);
+  }
+}
+
+/** Trailing bytes past the PDU: Ethernet padding or FCS is normal, so only non-zero ones are noted. */
+function checkTrailer(c: Cursor, pduLength: number, probs: Problems): void {
+  const extra = c.end - c.base - pduLength;
+  if (extra > 0 && c.nonZero(pduLength, extra)) {
+    probs.add(PROBLEM.TRAILING_BYTES, 'info', `${extra} non-zero bytes follow the ${pduLength}-byte PDU (trailer, FCS or vendor data)`, pduLength);
+  }
+}
+
+type Base = Omit<LacpPdu, 'subtype' | 'version' | 'actor' | 'partner' | 'collectorMaxDelay' | 'tlvs'>;
+
+function decodeLacp(frame: Frame, base: Base, c: Cursor, probs: Problems): LacpPdu {
+  const version = c.has(1, 1) ? c.uint(1, 1) : 0;
+  const walk = version >= 2;
+  const pdu: LacpPdu = { ...base, subtype: 'lacp', version, actor: emptyPort(), partner: emptyPort(), collectorMaxDelay: 0, tlvs: [] };
+  let firstMissing: FieldDef | undefined;
+  for (const f of LACP_FIELDS) {
+    // Version 2 and later: the fixed layout ends at the collector; the rest is a TLV walk.
+    if (walk && f.offset >= LACP_TLV_WALK_OFFSET) break;
+    const value = readField(c, f);
+    if (value === undefined) {
+      firstMissing ??= f;
+      if (f.kind === 'reserved') checkReserved(c, f, probs, `${groupLabel(f.name)} reserved`);
+      continue;
+    }
+    if (f.kind === 'tlvType' || f.kind === 'tlvLength') checkHeader(f, value, probs, groupLabel(f.name), f.name === 'terminator.tlvType' ? 'warning' : 'error');
+    else if (f.kind === 'reserved') checkReserved(c, f, probs, f.name === 'terminator.reserved' ? 'Terminator pad' : `${groupLabel(f.name)} reserved`);
+    else if (f.name !== 'subtype') setPath(pdu, f.name, value);
+  }
+  if (c.has(1, 1)) versionProblem(version, probs);
+  pdu.actor.flags = flagNames(pdu.actor.state);
+  pdu.partner.flags = flagNames(pdu.partner.state);
+  let pduLength = SLOW_PDU_LENGTH;
+  if (walk && firstMissing === undefined) {
+    const r = walkTlvs(c, probs, pdu.tlvs);
+    pduLength = r.pduLength;
+    firstMissing = r.missing;
+  }
+  reportMissing(frame, c, probs, pduLength, firstMissing, 'LACPDU');
+  checkTrailer(c, pduLength, probs);
+  return pdu;
+}
+
+const TERMINATOR_PSEUDO: FieldDef = { name: 'terminator', label: 'Terminator', abbrev: 'lacp.tlv_type', offset: 0, size: 2, kind: 'tlvType' };
+
+/**
+ * Walks the TLVs after the collector until the terminator, as Wireshark does
+ * (`while type != 0 && length >= 2`). Returns where the PDU ends (at least 110 bytes).
+ */
+function walkTlvs(c: Cursor, probs: Problems, out: Tlv[]): { pduLength: number; missing: FieldDef | undefined } {
+  let at = LACP_TLV_WALK_OFFSET;
+  for (;;) {
+    if (!c.has(at, 2)) {
+      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + 2), missing: { ...TERMINATOR_PSEUDO, name: out.length ? 'terminator' : 'terminator.tlvType', offset: at } };
+    }
+    const type = c.uint(at, 1);
+    const length = c.uint(at + 1, 1);
+    if (type === 0) {
+      if (length !== 0) probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `Terminator TLV length is ${length}, 0 expected`, at + 1);
+      const pduLength = Math.max(SLOW_PDU_LENGTH, at + 2);
+      if (pduLength > at + 2) checkReserved(c, { ...TERMINATOR_PSEUDO, offset: at + 2, size: pduLength - at - 2, kind: 'reserved' }, probs, 'Terminator pad');
+      return { pduLength, missing: c.has(at + 2, pduLength - at - 2) ? undefined : { ...TERMINATOR_PSEUDO, name: 'terminator.reserved', offset: at + 2 } };
+    }
+    if (length < 2) {
+      probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `TLV 0x${hex2(type)} length is ${length}, at least 2 expected; the TLV walk stops here`, at + 1);
+      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + 2), missing: undefined };
+    }
+    const name = tlvName(type);
+    const avail = c.avail(at + 2, length - 2);
+    out.push({ type, name, length, value: c.hex(at + 2, avail) });
+    const known = LACP_TLV_TYPES.find((t) => t.type === type);
+    if (known && known.length !== length) {
+      probs.add(PROBLEM.WRONG_TLV_LENGTH, 'warning', `${name} TLV length is ${length}, ${known.length} expected`, at + 1);
+    }
+    if (avail < length - 2) {
+      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + length + 2), missing: { ...TERMINATOR_PSEUDO, name: `TLV 0x${hex2(type)} value`, offset: at + 2 } };
+    }
+    at += length;
+  }
+}
+
+function tlvName(type: number): string {
+  return LACP_TLV_TYPES.find((t) => t.type === type)?.name ?? 'unknown';
+}
+
+/** Sets `obj.a.b` from the table's dotted name. */
+function setPath(obj: object, path: string, value: number | string): void {
+  const parts = path.split('.');
+  let cur = obj as Record<string, unknown>;
+  for (let i = 0; i < parts.length - 1; i++) cur = cur[parts[i]] as Record<string, unknown>;
+  cur[parts[parts.length - 1]] = value;
+}
+
+function decodeMarker(frame: Frame, base: Base, c: Cursor, probs: Problems): MarkerPdu {
+  const tlvType = c.has(2, 1) ? c.uint(2, 1) : MARKER_TLV.INFORMATION;
+  const pdu: MarkerPdu = {
+    ...base,
+    subtype: tlvType === MARKER_TLV.RESPONSE ? 'marker-response' : 'marker',
+    version: 0,
+    requesterPort: 0,
+    requesterSystem: '00:00:00:00:00:00',
+    requesterTransactionId: 0,
+    tlvs: [],
+  };
+  let firstMissing: FieldDef | undefined;
+  for (const f of MARKER_FIELDS) {
+    const value = readField(c, f);
+    if (value === undefined) {
+      firstMissing ??= f;
+      continue;
+    }
+    if (f.name === 'marker.tlvType') {
+      if (value !== MARKER_TLV.INFORMATION && value !== MARKER_TLV.RESPONSE) {
+        probs.add(PROBLEM.WRONG_TLV_TYPE, 'error', `Marker TLV type is 0x${hex2(Number(value))}, 0x01 or 0x02 expected`, f.offset);
+      }
+    } else if (f.kind === 'tlvType' || f.kind === 'tlvLength') {
+      checkHeader(f, value, probs, f.name.startsWith('terminator') ? 'Terminator' : 'Marker');
+    } else if (f.name === 'marker.pad') {
+      if (value !== '0000') probs.add(PROBLEM.NONZERO_PAD, 'warning', `Marker pad value is not 0 (${value})`, f.offset);
+    } else if (f.kind === 'reserved') {
+      checkReserved(c, f, probs, 'Marker reserved');
+    } else if (f.name !== 'subtype') {
+      setPath(pdu, f.name, value);
+    }
+  }
+  reportMissing(frame, c, probs, SLOW_PDU_LENGTH, firstMissing, 'Marker PDU');
+  checkTrailer(c, SLOW_PDU_LENGTH, probs);
+  return pdu;
+}
+
+function decodeOam(frame: Frame, base: Base, c: Cursor, probs: Problems): OamPdu {
+  const [, flagsField, codeField] = OAM_FIELDS;
+  const flags = readField(c, flagsField);
+  const code = readField(c, codeField);
+  const first = flags === undefined ? flagsField : code === undefined ? codeField : undefined;
+  const headerLength = codeField.offset + codeField.size;
+  reportMissing(frame, c, probs, headerLength, first, 'OAMPDU header');
+  const codeNum = typeof code === 'number' ? code : 0;
+  return {
+    ...base,
+    subtype: 'oam',
+    flags: typeof flags === 'number' ? flags : 0,
+    code: codeNum,
+    codeName: code === undefined ? 'missing' : (OAM_CODES[codeNum] ?? 'Reserved'),
+    data: c.hex(headerLength, c.avail(headerLength, Infinity)),
+  };
+}
+
+function decodeOssp(frame: Frame, base: Base, c: Cursor, probs: Problems): OsspPdu {
+  const ouiAt = 1;
+  const has = c.has(ouiAt, 3);
+  reportMissing(frame, c, probs, ouiAt + 3, has ? undefined : { name: 'oui', label: 'OUI', abbrev: 'ossp.oui', offset: 1, size: 3, kind: 'reserved' }, 'OSSP header');
+  const oui = has ? `${c.hex(1, 1)}:${c.hex(2, 1)}:${c.hex(3, 1)}` : '00:00:00';
+  return { ...base, subtype: 'ossp', oui, ouiName: has ? (OSSP_OUIS[oui] ?? null) : null, data: c.hex(4, c.avail(4, Infinity)) };
+}
+
+function unknown(base: Base, c: Cursor, subtypeValue: number | null): UnknownSlowPdu {
+  return { ...base, subtype: 'unknown', subtypeValue, data: c.hex(1, c.avail(1, Infinity)) };
+}
+
+function checkDestination(dst: string | null, probs: Problems): void {
+  if (dst === null || dst === SLOW_DESTINATIONS.SLOW_PROTOCOLS) return;
+  if (dst === SLOW_DESTINATIONS.NEAREST_CUSTOMER_BRIDGE || dst === SLOW_DESTINATIONS.NEAREST_NON_TPMR_BRIDGE) {
+    probs.add(PROBLEM.NONSTANDARD_DA, 'info', `destination ${dst} is allowed by 802.1AX-2014 but Linux and FreeBSD ignore frames not sent to ${SLOW_DESTINATIONS.SLOW_PROTOCOLS}`);
+  } else {
+    probs.add(PROBLEM.NONSTANDARD_DA, 'warning', `destination ${dst} is not a Slow Protocols address; receivers expect ${SLOW_DESTINATIONS.SLOW_PROTOCOLS}`);
+  }
+}
+
+/** Decodes one frame. Never throws; whatever is wrong is listed in `pdu.problems`. */
+export function decodeFrame(frame: Frame): DecodedFrame {
+  const data = frame.data;
+  const h = parseLinkHeader(frame.linkType, data);
+  const probs = new Problems(h.payloadOffset);
+  const base: Base = {
+    source: frame.source,
+    interface: frame.interface,
+    frame: frame.index,
+    time: formatTimeNs(frame.timeNs),
+    direction: frame.direction ?? h.direction,
+    src: h.src,
+    dst: h.dst,
+    vlans: h.vlans,
+    problems: probs.list,
+  };
+  const c = new Cursor(data, h.payloadOffset, data.length);
+  const done = (pdu: SlowPdu): DecodedFrame => ({ pdu, bytes: data, payloadOffset: h.payloadOffset, rebuilt: frame.rebuilt === true });
+  if (frame.linkType !== LINKTYPE.ETHERNET && frame.linkType !== LINKTYPE.LINUX_SLL && frame.linkType !== LINKTYPE.LINUX_SLL2) {
+    probs.add(PROBLEM.UNSUPPORTED_LINK_TYPE, 'error', `link type ${frame.linkType} is not Ethernet, Linux cooked v1 or v2`);
+    return done(unknown(base, c, null));
+  }
+  if (h.etherType !== ETHERTYPE_SLOW) {
+    const why = h.etherType === null ? `the frame ends (${data.length} bytes) inside its link-layer header` : `EtherType 0x${h.etherType.toString(16).padStart(4, '0')} is not Slow Protocols (0x8809)`;
+    probs.add(h.etherType === null ? PROBLEM.SHORT_PDU : PROBLEM.NOT_SLOW_PROTOCOLS, 'error', why);
+    return done(unknown(base, c, null));
+  }
+  checkDestination(h.dst, probs);
+  if (!c.has(0, 1)) {
+    reportMissing(frame, c, probs, 1, { name: 'subtype', label: 'Slow Protocols subtype', abbrev: 'slow.subtype', offset: 0, size: 1, kind: 'uint8' }, 'Slow Protocols payload');
+    return done(unknown(base, c, null));
+  }
+  const subtype = c.uint(0, 1);
+  switch (subtype) {
+    case SLOW_SUBTYPE.LACP:
+      return done(decodeLacp(frame, base, c, probs));
+    case SLOW_SUBTYPE.MARKER:
+      return done(decodeMarker(frame, base, c, probs));
+    case SLOW_SUBTYPE.OAM:
+      return done(decodeOam(frame, base, c, probs));
+    case SLOW_SUBTYPE.OSSP:
+      return done(decodeOssp(frame, base, c, probs));
+    default:
+      probs.add(PROBLEM.UNKNOWN_SUBTYPE, 'info', `Slow Protocols subtype ${subtype} is not LACP, Marker, OAM or OSSP`, 0);
+      return done(unknown(base, c, subtype));
+  }
+}

@@ -1,0 +1,127 @@
+/** What the text and Markdown reports share: counting, time and duration formatting, labels. */
+import type { AnalysisReport, Finding, PortReport, Severity } from '../analyze/model.js';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return counts;
+}
+
+/** `1 error, 2 warnings, 0 info`. */
+export function severitySummary(findings: readonly Finding[]): string {
+  const c = countBySeverity(findings);
+  return `${c.error} ${plural(c.error, 'error')}, ${c.warning} ${plural(c.warning, 'warning')}, ${c.info} info`;
+}
+
+export function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+/** Decimal-seconds strings compare exactly as numbers once split; display only needs doubles. */
+function seconds(time: string): number {
+  return Number(time);
+}
+
+function utcParts(time: string): { date: string; clock: string } | null {
+  // Whole seconds and milliseconds from the string itself: as a double, x.9999999 would round up.
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(time);
+  if (!m) return null;
+  const iso = new Date(Number(m[1]) * 1000).toISOString();
+  const frac = (m[2] ?? '').padEnd(3, '0').slice(0, 3);
+  return { date: iso.slice(0, 10), clock: `${iso.slice(11, 19)}.${frac}` };
+}
+
+/** `04:02:10.123` (UTC time of day, milliseconds). */
+export function formatClock(time: string): string {
+  return utcParts(time)?.clock ?? time;
+}
+
+/** `2009-11-15 04:02:10.123 UTC`. */
+export function formatDateTime(time: string): string {
+  const p = utcParts(time);
+  return p === null ? time : `${p.date} ${p.clock} UTC`;
+}
+
+/** `850 ms`, `1.0 s`, `29.8 s`, `2 min 5 s`, `1 h 3 min`. */
+export function formatDuration(sec: number): string {
+  if (!Number.isFinite(sec)) return '?';
+  const abs = Math.abs(sec);
+  const sign = sec < 0 ? '-' : '';
+  if (abs < 1) return `${sign}${Math.round(abs * 1000)} ms`;
+  if (abs < 100) return `${sign}${abs.toFixed(1)} s`;
+  if (abs < 3600) return `${sign}${Math.floor(abs / 60)} min ${Math.round(abs % 60)} s`;
+  return `${sign}${Math.floor(abs / 3600)} h ${Math.round((abs % 3600) / 60)} min`;
+}
+
+/** First and last moment the report knows about (ports and findings), or null when it is empty. */
+export function timeSpan(report: AnalysisReport): { start: string; end: string } | null {
+  let start: string | null = null;
+  let end: string | null = null;
+  const see = (t: string) => {
+    if (start === null || seconds(t) < seconds(start)) start = t;
+    if (end === null || seconds(t) > seconds(end)) end = t;
+  };
+  for (const p of report.ports) {
+    see(p.firstSeen);
+    see(p.lastSeen);
+  }
+  for (const f of report.findings) {
+    see(f.time);
+    see(f.until);
+  }
+  return start === null || end === null ? null : { start, end };
+}
+
+/** `+12.345 s` from the start of the report. */
+export function relative(time: string, start: string | undefined): string {
+  if (start === undefined) return '';
+  const d = seconds(time) - seconds(start);
+  return `+${d.toFixed(3)} s`;
+}
+
+/** Where a finding applies: its link, else its port, else the whole capture. */
+export function findingPlace(f: Finding): string {
+  return f.link ?? f.port ?? (f.source ? `capture ${f.source}` : 'capture');
+}
+
+/** `frames 4, 5, 6` with the source named when several inputs were merged. */
+export function findingFrames(f: Finding, multiSource: boolean): string {
+  if (f.frames.length === 0) return '';
+  const where = multiSource && f.source ? ` in ${f.source}` : '';
+  return `${plural(f.frames.length, 'frame')} ${f.frames.join(', ')}${where}`;
+}
+
+export function findingSpan(f: Finding): string {
+  if (f.until === f.time) return formatClock(f.time);
+  return `${formatClock(f.time)} to ${formatClock(f.until)} (${formatDuration(seconds(f.until) - seconds(f.time))})`;
+}
+
+/** Findings in severity order (errors first), each group by time as the analyzer sorted them. */
+export function findingsBySeverity(findings: readonly Finding[]): Finding[] {
+  return SEVERITIES.flatMap((s) => findings.filter((f) => f.severity === s));
+}
+
+/** One phrase for a port's condition, from the bits the analyzer derived. */
+export function portStatus(p: PortReport): string {
+  if (p.bundled) return 'bundled';
+  if (p.rxState !== 'current') return p.rxState;
+  if (p.peer === null) return 'no partner';
+  return p.muxState;
+}
+
+export function statusOf(ports: ReadonlyMap<string, PortReport>, id: string): string {
+  const p = ports.get(id);
+  return p ? portStatus(p) : 'not seen';
+}
+
+export function portInterval(p: PortReport): string {
+  if (p.intervalMedian === null) return 'one PDU';
+  const max = p.intervalMax === null ? '' : `, max ${formatDuration(p.intervalMax)}`;
+  return `every ${formatDuration(p.intervalMedian)}${max}`;
+}
+
+export function isMultiSource(report: AnalysisReport): boolean {
+  return report.sources.length > 1;
+}

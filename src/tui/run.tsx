@@ -1,0 +1,63 @@
+/** `runTui`: the interactive review, full screen, on any feed (files, standard input, live capture). */
+import { render } from 'ink';
+import type { AnalyzerOptions } from '../analyze/analyzer.js';
+import { createAnalyzer } from '../analyze/analyzer.js';
+import { App } from './components/App.js';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
+import type { FeedEvent } from './feed.js';
+import { TuiStore } from './store.js';
+import { enterFullScreen, guardProcess } from './terminal.js';
+
+export type { FeedEvent } from './feed.js';
+
+export interface TuiOptions {
+  title: string;
+  feed: AsyncIterable<FeedEvent>;
+  live?: boolean;
+  noColor?: boolean;
+  analyzerOptions?: AnalyzerOptions;
+}
+
+/** NO_COLOR (https://no-color.org): present and not empty disables colour. */
+export function colourDisabled(env: NodeJS.ProcessEnv, noColor: boolean | undefined): boolean {
+  return noColor === true || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+/**
+ * Runs until the user quits (q or Ctrl-C); resolves then, with the terminal restored. Rejects
+ * (terminal restored too) when rendering crashes. Reading continues in the background while the
+ * user looks; quitting closes the feed's iterator.
+ */
+export function runTui(options: TuiOptions): Promise<void> {
+  const store = new TuiStore({ analyzer: createAnalyzer(options.analyzerOptions) });
+  const restore = enterFullScreen(process.stdout, process.stdin);
+  const abort = new AbortController();
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    const finish = (error?: unknown) => {
+      if (done) return;
+      done = true;
+      abort.abort();
+      unguard();
+      store.dispose();
+      instance.unmount();
+      restore();
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const unguard = guardProcess(restore, finish);
+    const instance = render(
+      <ErrorBoundary onCrash={finish}>
+        <App
+          store={store}
+          title={options.title}
+          live={options.live ?? false}
+          noColor={colourDisabled(process.env, options.noColor)}
+          onQuit={() => finish()}
+        />
+      </ErrorBoundary>,
+      { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+    );
+    store.consume(options.feed, abort.signal).catch(finish);
+  });
+}

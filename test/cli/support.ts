@@ -1,0 +1,91 @@
+/** Runs the built command line the way users do: `node bin/lacpscope.js ...`, after an up-to-date build. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const BIN = join(ROOT, 'bin', 'lacpscope.js');
+export const PUBLIC = resolve(ROOT, '../shared/captures/public');
+export const HAVE_PUBLIC = existsSync(PUBLIC);
+export const GENERATED = join(ROOT, 'captures', 'generated');
+export const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function stale(): boolean {
+  const main = join(ROOT, 'dist', 'cli', 'main.js');
+  return !existsSync(main) || statSync(main).mtimeMs < newest(join(ROOT, 'src'));
+}
+
+/**
+ * Builds dist/ when src/ is newer (`npm test` builds first, so this is for direct vitest runs).
+ * Test files run in parallel workers: a lock directory keeps two builds from writing at once.
+ */
+export function ensureBuilt(): void {
+  if (!stale()) return;
+  const lock = join(tmpdir(), `lacpscope-build-${Buffer.from(ROOT).toString('hex').slice(-24)}.lock`);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmdirSync(lock);
+      if (Date.now() > deadline) throw new Error('timed out waiting for another build');
+      spawnSync('sleep', ['0.2']);
+    }
+  }
+  try {
+    // Type errors elsewhere still emit JavaScript; only a missing entry point is fatal here.
+    if (stale()) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('build produced no dist/cli/main.js');
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion, without a terminal (CI has none), and without NO_COLOR/CI leaking in. */
+export function cli(args: string[], options: { input?: string | Uint8Array; env?: Record<string, string | undefined>; cwd?: string } = {}): Run {
+  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...options.env };
+  const r = spawnSync(process.execPath, [BIN, ...args], { input: options.input, env, cwd: options.cwd ?? ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts the CLI with pipes for a test that talks to it while it runs. */
+export function start(args: string[]) {
+  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+export function pub(...parts: string[]): string {
+  return join(PUBLIC, ...parts);
+}
+
+export function scratch(name: string): string {
+  const dir = join(tmpdir(), `lacpscope-cli-test-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, name);
+}
+
+/** A stack trace line as Node prints one. */
+export const STACK = /^\s+at .+[(:]\d+/m;
+
+/** Frame numbers of the Slow Protocols frames, according to tshark. */
+export function tsharkSlowFrames(path: string): number[] {
+  const r = spawnSync('tshark', ['-r', path, '-Y', 'slow', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
