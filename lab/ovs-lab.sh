@@ -216,7 +216,7 @@ case "${1:-}" in
   --cleanup) cleanup_all; exit 0 ;;
 esac
 
-require_tools ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-appctl tcpdump dumpcap ip jq awk
+require_tools ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-appctl tcpdump dumpcap editcap ip jq awk
 mkdir -p "$LAB_WORK/ovs" "$LAB_OUT"
 cleanup_all
 trap cleanup_all EXIT INT TERM

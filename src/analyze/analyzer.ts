@@ -372,7 +372,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       const byKey = new Map(ctx.log.records);
       for (const r of openRecords(final)) byKey.set(r.key, r);
       const ports = [...ctx.ports.values()].sort((a, b) => a.firstT - b.firstT || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const linkReports: LinkReport[] = [...links.values()].map(([x, y]) => {
+      const linkReports: LinkReport[] = [...links.values()].sort((x, y) => (x[0] + x[1] < y[0] + y[1] ? -1 : 1)).map(([x, y]) => {
         const a = ctx.ports.get(x)!;
         const b = ctx.ports.get(y)!;
         const interfaces = [...new Set([...a.interfaces, ...b.interfaces])];

@@ -88,6 +88,7 @@ class AutoReader implements CaptureReader {
     if (format === undefined) return;
     if (format === null || format === 'gzip') {
       const message = this.head.length === 0 ? `${NOT_A_CAPTURE}; the input is empty` : format === 'gzip' ? `${NOT_A_CAPTURE}: gzip data must be decompressed first` : NOT_A_CAPTURE;
+      this.stats.bytes = 0;
       throw new LacpscopeError(ERROR_CODES.UNKNOWN_FORMAT, message, { file: this.name, offset: 0 });
     }
     this.inner =

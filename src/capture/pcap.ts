@@ -55,7 +55,11 @@ export class RecordStream implements CaptureReader {
     try {
       this.pushUnchecked(chunk);
     } catch (e) {
-      if (e instanceof LacpscopeError) this.failed = e;
+      if (e instanceof LacpscopeError) {
+        this.failed = e;
+        // The input is used up to the fault, however it was chunked.
+        if (e.offset !== undefined) this.stats.bytes = e.offset;
+      }
       throw e;
     }
   }
@@ -247,24 +251,24 @@ class PcapParser implements UnitParser {
     const le = this.le;
     const linkType = this.linkType;
     let frames = this.stats.frames;
-    while (end - pos >= RECORD_HEADER) {
-      const caplen = le
-        ? (buf[pos + 8] | (buf[pos + 9] << 8) | (buf[pos + 10] << 16) | (buf[pos + 11] << 24)) >>> 0
-        : ((buf[pos + 8] << 24) | (buf[pos + 9] << 16) | (buf[pos + 10] << 8) | buf[pos + 11]) >>> 0;
-      if (caplen > MAX_CAPLEN) {
-        this.stats.frames = frames;
-        this.caplen(buf, pos, base); // throws, naming the offset
+    try {
+      while (end - pos >= RECORD_HEADER) {
+        const caplen = le
+          ? (buf[pos + 8] | (buf[pos + 9] << 8) | (buf[pos + 10] << 16) | (buf[pos + 11] << 24)) >>> 0
+          : ((buf[pos + 8] << 24) | (buf[pos + 9] << 16) | (buf[pos + 10] << 8) | buf[pos + 11]) >>> 0;
+        if (caplen > MAX_CAPLEN) this.caplen(buf, pos, base); // throws, naming the offset
+        const next = pos + RECORD_HEADER + caplen;
+        if (next > end) break;
+        frames++;
+        if (slowPayloadOffset(linkType, buf, pos + RECORD_HEADER, next) >= 0) {
+          this.stats.frames = frames;
+          this.emit(buf, pos, caplen);
+        }
+        pos = next;
       }
-      const next = pos + RECORD_HEADER + caplen;
-      if (next > end) break;
-      frames++;
-      if (slowPayloadOffset(linkType, buf, pos + RECORD_HEADER, next) >= 0) {
-        this.stats.frames = frames;
-        this.emit(buf, pos, caplen);
-      }
-      pos = next;
+    } finally {
+      this.stats.frames = frames;
     }
-    this.stats.frames = frames;
     return pos;
   }
 

@@ -102,55 +102,59 @@ class PcapngParser implements UnitParser {
 
   parse(buf: Uint8Array, pos: number, end: number, base: number): number {
     let frames = this.stats.frames;
-    while (end - pos >= MIN_BLOCK) {
-      const type = this.le
-        ? (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24)) >>> 0
-        : ((buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3]) >>> 0;
-      const len = this.blockLength(buf, pos, base);
-      const next = pos + len;
-      if (next > end) break;
-      if (type === PCAPNG_SHB) {
-        this.section(buf, pos, len, base);
-      }
-      const le = this.le;
-      if (readU32(buf, next - 4, le) !== len) {
-        this.bad(`bad pcapng block: trailing length ${readU32(buf, next - 4, le)} differs from the leading length ${len}`, base + next - 4);
-      }
-      if (type === BLOCK_EPB || type === BLOCK_PB) {
-        if (len < 32) this.bad(`bad pcapng packet block: ${len} bytes is shorter than its fixed fields`, base + pos);
-        const ifId = type === BLOCK_EPB ? readU32(buf, pos + 8, le) : readU16(buf, pos + 8, le);
-        const ifc = this.interface(ifId, base + pos + 8);
-        const caplen = readU32(buf, pos + 20, le);
-        if (caplen > len - 32) {
-          this.bad(`bad pcapng packet block: captured length ${caplen} runs past the block's end`, base + pos + 20);
+    try {
+      while (end - pos >= MIN_BLOCK) {
+        const type = this.le
+          ? (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16) | (buf[pos + 3] << 24)) >>> 0
+          : ((buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3]) >>> 0;
+        const len = this.blockLength(buf, pos, base);
+        const next = pos + len;
+        if (next > end) break;
+        if (type === PCAPNG_SHB) {
+          this.section(buf, pos, len, base);
         }
-        this.lastTsHi = readU32(buf, pos + 12, le);
-        this.lastTsLo = readU32(buf, pos + 16, le);
-        this.lastTsIf = ifc;
-        frames++;
-        if (slowPayloadOffset(ifc.linkType, buf, pos + 28, pos + 28 + caplen) >= 0) {
-          this.stats.frames = frames;
-          this.emitTimed(buf, pos, len, ifc, caplen, base);
+        const le = this.le;
+        if (readU32(buf, next - 4, le) !== len) {
+          this.bad(`bad pcapng block: trailing length ${readU32(buf, next - 4, le)} differs from the leading length ${len}`, base + next - 4);
         }
-      } else if (type === BLOCK_SPB) {
-        if (len < 16) this.bad(`bad pcapng simple packet block: ${len} bytes is shorter than its fixed fields`, base + pos);
-        const ifc = this.interface(0, base + pos);
-        const origlen = readU32(buf, pos + 8, le);
-        // The block stores min(original length, snaplen) bytes; snaplen 0 means unlimited.
-        const caplen = Math.min(origlen, ifc.snaplen === 0 ? origlen : ifc.snaplen, len - 16);
-        frames++;
-        if (slowPayloadOffset(ifc.linkType, buf, pos + 12, pos + 12 + caplen) >= 0) {
-          this.stats.frames = frames;
-          this.emitSimple(buf, pos, ifc, caplen, origlen);
+        if (type === BLOCK_EPB || type === BLOCK_PB) {
+          if (len < 32) this.bad(`bad pcapng packet block: ${len} bytes is shorter than its fixed fields`, base + pos);
+          const ifId = type === BLOCK_EPB ? readU32(buf, pos + 8, le) : readU16(buf, pos + 8, le);
+          const ifc = this.interface(ifId, base + pos + 8);
+          const caplen = readU32(buf, pos + 20, le);
+          if (caplen > len - 32) {
+            this.bad(`bad pcapng packet block: captured length ${caplen} runs past the block's end`, base + pos + 20);
+          }
+          this.lastTsHi = readU32(buf, pos + 12, le);
+          this.lastTsLo = readU32(buf, pos + 16, le);
+          this.lastTsIf = ifc;
+          frames++;
+          if (slowPayloadOffset(ifc.linkType, buf, pos + 28, pos + 28 + caplen) >= 0) {
+            this.stats.frames = frames;
+            this.emitTimed(buf, pos, len, ifc, caplen, base);
+          }
+        } else if (type === BLOCK_SPB) {
+          if (len < 16) this.bad(`bad pcapng simple packet block: ${len} bytes is shorter than its fixed fields`, base + pos);
+          const ifc = this.interface(0, base + pos);
+          const origlen = readU32(buf, pos + 8, le);
+          // The block stores min(original length, snaplen) bytes; snaplen 0 means unlimited.
+          const caplen = Math.min(origlen, ifc.snaplen === 0 ? origlen : ifc.snaplen, len - 16);
+          frames++;
+          if (slowPayloadOffset(ifc.linkType, buf, pos + 12, pos + 12 + caplen) >= 0) {
+            this.stats.frames = frames;
+            this.emitSimple(buf, pos, ifc, caplen, origlen);
+          }
+        } else if (type === BLOCK_IDB) {
+          this.describeInterface(buf, pos, len, base);
+        } else if (type === BLOCK_CUSTOM || type === BLOCK_CUSTOM_NO_COPY || type === BLOCK_SYSTEMD_JOURNAL) {
+          frames++;
         }
-      } else if (type === BLOCK_IDB) {
-        this.describeInterface(buf, pos, len, base);
-      } else if (type === BLOCK_CUSTOM || type === BLOCK_CUSTOM_NO_COPY || type === BLOCK_SYSTEMD_JOURNAL) {
-        frames++;
+        pos = next;
       }
-      pos = next;
+    } finally {
+      // Also when a block is bad: the frames before it count, however the input was chunked.
+      this.stats.frames = frames;
     }
-    this.stats.frames = frames;
     return pos;
   }
 

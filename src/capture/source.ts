@@ -18,6 +18,8 @@ export interface ReadCaptureOptions extends TcpdumpTextOptions {
   onProgress?: (bytesRead: number, totalBytes: number | null) => void;
   /** Stops reading: the promise resolves with the counts so far (no truncation is recorded). */
   signal?: AbortSignal;
+  /** What `-` reads: standard input unless given (a spawned tcpdump's output, a test's stream). */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -91,7 +93,7 @@ async function* feed(path: string, reader: CaptureReader, options: ReadCaptureOp
   let fh: FileHandle | null = null;
   let compressedRead = () => 0;
   if (path === '-') {
-    raw = (process.stdin as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    raw = (options.stdin ?? (process.stdin as AsyncIterable<Uint8Array>))[Symbol.asyncIterator]();
   } else {
     try {
       fh = await open(path, 'r');

@@ -7,7 +7,7 @@ import { LINKTYPE } from './frame.js';
 import { slowPayloadOffset } from './linklayer.js';
 import { CONTINUATION as C, SLOW_CUT_MARK, directionOf, parseHexLine, type PacketLine } from './tcpdump-text-lines.js';
 import { buildEthernetFrame, buildSll2Frame, buildSllFrame, encodeLacpPayload, encodeMarkerPayload, type PortFields } from '../decode/encode.js';
-import { STATE_BITS } from '../decode/fields.js';
+import { SLOW_PDU_LENGTH, STATE_BITS } from '../decode/fields.js';
 
 const ZERO_MAC = '00:00:00:00:00:00';
 const CUT = SLOW_CUT_MARK.trim();
@@ -30,8 +30,16 @@ const OAM_INFO_LOCAL = 1;
 const OAM_INFO_REMOTE = 2;
 const OAM_INFO_LENGTH = 16;
 const OAM_EVENT_LENGTH = 40;
+/** Where the values of the standard TLVs start (after type and length) and how long the TLVs are. */
+const ACTOR_VALUE = 4;
+const PORT_VALUE = 18;
+const COLLECTOR_VALUE = 44;
+const COLLECTOR_LENGTH = 16;
+const MARKER_VALUE = 4;
+const MARKER_LENGTH = 16;
+const MAX_DUMP = 262144;
 
-/** Hex bytes printed under one item, and how many the item's own dump holds (null: no dump of its own). */
+/** The bytes of one hex dump so far, and the offset its next line must carry. */
 interface HexRun {
   bytes: number[];
   next: number;
@@ -57,6 +65,8 @@ interface Item {
 
 export interface BuiltFrame {
   linkType: number;
+  /** The bytes came from a hex dump (all of them, or all after the link header). */
+  fromDump: boolean;
   data: Uint8Array;
   originalLength: number;
   rebuilt: boolean;
@@ -95,8 +105,7 @@ export class SlowBlock {
   ) {
     const slow = head.slow;
     // An unknown subtype's header line owns the dump of its whole payload.
-    const ownsDump = slow !== null && slow.kind === 'unknown';
-    this.owner = newItem('header', slow?.subtype ?? 0, slow?.length ?? 0, ownsDump ? slow.length : null);
+    this.owner = newItem('header', slow?.subtype ?? 0, slow?.length ?? 0, slow?.dumpsPayload ? slow.length : null);
     this.cut = head.cut;
     if (head.cut) this.owner.final = true;
     this.items.push(this.owner);
@@ -120,6 +129,8 @@ export class SlowBlock {
 
   private hexLine(offset: number, bytes: number[]): void {
     if (this.current && offset === this.current.next) {
+      // No frame is longer than the largest snapshot length; more is not tcpdump output.
+      if (this.current.bytes.length >= MAX_DUMP) return;
       this.current.bytes.push(...bytes);
       this.current.next += bytes.length;
       return;
@@ -263,6 +274,24 @@ function portFields(p: Partial<PortFields>): PortFields | null {
   };
 }
 
+/**
+ * The value (after the TLV header) of an actor/partner, collector or marker TLV from its printed
+ * fields, cut from what the encoder lays out, so the layout lives in the field table only.
+ */
+function fieldBytes(it: Item): number[] | null {
+  const port = portFields(it.port);
+  if (port) return Array.from(encodeLacpPayload({ actor: port, partner: ZERO_PORT }).subarray(ACTOR_VALUE, ACTOR_VALUE + PORT_VALUE));
+  if (it.maxDelay !== null) {
+    const lacp = encodeLacpPayload({ actor: ZERO_PORT, partner: ZERO_PORT, collectorMaxDelay: it.maxDelay });
+    return Array.from(lacp.subarray(COLLECTOR_VALUE, COLLECTOR_VALUE + COLLECTOR_LENGTH - 2));
+  }
+  if (it.marker) {
+    const m = encodeMarkerPayload({ response: false, requesterPort: it.marker.port, requesterSystem: it.marker.system, requesterTransactionId: it.marker.tid });
+    return Array.from(m.subarray(MARKER_VALUE, MARKER_VALUE + MARKER_LENGTH - 2));
+  }
+  return null;
+}
+
 /** Bytes of one OAM TLV rebuilt from its printed fields (print-slow.c's layouts). */
 function oamTlvBytes(it: Item): number[] {
   const o = it.oam;
@@ -291,7 +320,7 @@ function rebuildPayload(b: SlowBlock): { payload: number[]; complete: boolean; w
   const slow = b.head.slow;
   if (slow === null) return { payload: [], complete: false, why: 'no slow-protocol header printed' };
   const header = b.items[0];
-  if (slow.kind === 'unknown') {
+  if (slow.dumpsPayload) {
     return { payload: header.hex ? header.hex.bytes : [slow.subtype], complete: header.hex !== null, why: header.hex ? null : 'payload not printed' };
   }
   if (slow.unsupported) {
@@ -306,22 +335,11 @@ function rebuildPayload(b: SlowBlock): { payload: number[]; complete: boolean; w
     return { payload: p, complete: oui?.hex !== null && oui !== undefined, why: oui?.hex ? null : 'OSSP body not printed' };
   }
   if (slow.kind === 'oam') return rebuildOam(b, slow.subtype);
-  // LACP and Marker: the encoder lays out the fixed fields, then every printed TLV (and -vv dump) is written where it sits.
-  const actor = portFields(tlvs.find((i) => i.kind === 'tlv' && i.type === 1)?.port ?? {});
-  const partner = portFields(tlvs.find((i) => i.kind === 'tlv' && i.type === 2)?.port ?? {});
-  let base: Uint8Array;
-  if (slow.kind === 'lacp') {
-    // A port not printed (cut short) is laid out as zeros; the bytes past the last printed TLV are dropped below.
-    const collector = tlvs.find((i) => i.kind === 'tlv' && i.type === 3);
-    base = encodeLacpPayload({ version: slow.version ?? 1, actor: actor ?? ZERO_PORT, partner: partner ?? ZERO_PORT, collectorMaxDelay: collector?.maxDelay ?? 0 });
-  } else if (slow.kind === 'marker' && tlvs.some((i) => i.marker)) {
-    const mk = tlvs.find((i) => i.marker)?.marker;
-    base = encodeMarkerPayload({ response: false, requesterPort: mk?.port ?? 0, requesterSystem: mk?.system ?? ZERO_MAC, requesterTransactionId: mk?.tid ?? 0 });
-  } else {
-    base = new Uint8Array(110);
-    base[0] = slow.subtype;
-    base[1] = slow.version ?? 1;
-  }
+  // LACP and Marker: every printed TLV is written where the walk puts it (tcpdump follows the
+  // lengths as printed), its value from the -vv dump or from its printed fields.
+  const base = new Uint8Array(SLOW_PDU_LENGTH);
+  base[0] = slow.subtype;
+  base[1] = slow.version ?? 1;
   const p = Array.from(base);
   // Bytes known for certain: printed TLVs (fields or -vv dump) up to the terminator, whose
   // 50 bytes of padding tcpdump never prints but a conforming PDU holds as zeros.
@@ -337,8 +355,9 @@ function rebuildPayload(b: SlowBlock): { payload: number[]; complete: boolean; w
       complete = !tlvs.some((t) => t.bad);
       break;
     }
-    if (it.hex) it.hex.bytes.forEach((v, i) => (p[at + 2 + i] = v));
-    const printed = it.hex !== null || portFields(it.port) !== null || it.maxDelay !== null || it.marker !== null;
+    const value = it.hex ? it.hex.bytes : fieldBytes(it);
+    if (value) value.forEach((v, i) => (p[at + 2 + i] = v));
+    const printed = value !== null;
     if (!printed || it.final || it.length < 2) break;
     at += it.length;
     known = at;
@@ -377,7 +396,8 @@ function rebuildOam(b: SlowBlock, subtype: number): { payload: number[]; complet
 /** Synthesizes the link-layer header from what -e / `-i any` printed (zeros where nothing was). */
 function withLinkHeader(head: PacketLine, linkType: number, payload: Uint8Array): Uint8Array {
   const l = head.link;
-  const common = { src: l.src ?? ZERO_MAC, vlans: l.vlans, payload };
+  // The EtherType after the printed tags: Slow Protocols, or a tag tcpdump left undecoded inside `payload`.
+  const common = { src: l.src ?? ZERO_MAC, vlans: l.vlans, etherType: l.etherType ?? undefined, payload };
   const direction = directionOf(l.packetType) ?? 'in';
   let data: Uint8Array;
   if (linkType === LINKTYPE.LINUX_SLL) {
@@ -420,16 +440,17 @@ export function buildFrame(b: SlowBlock): BuiltFrame {
   if (dump) {
     const bytes = Uint8Array.from(dump);
     if (dumpHasLinkHeader(b, linkType, bytes)) {
-      return { linkType, data: bytes, originalLength: Math.max(wireLength, bytes.length), rebuilt: false, partial: null, snapCut: bytes.length < wireLength };
+      return { linkType, fromDump: true, data: bytes, originalLength: Math.max(wireLength, bytes.length), rebuilt: false, partial: null, snapCut: bytes.length < wireLength };
     }
     const data = withLinkHeader(head, linkType, bytes);
-    return { linkType, data, originalLength: Math.max(wireLength, data.length), rebuilt: true, partial: null, snapCut: data.length < wireLength };
+    return { linkType, fromDump: true, data, originalLength: Math.max(wireLength, data.length), rebuilt: true, partial: null, snapCut: data.length < wireLength };
   }
   const { payload, complete, why } = rebuildPayload(b);
   const data = withLinkHeader(head, linkType, Uint8Array.from(payload));
   const cut = b.cut;
   return {
     linkType,
+    fromDump: false,
     data,
     originalLength: Math.max(wireLength, data.length),
     rebuilt: true,

@@ -47,6 +47,8 @@ export interface SlowHeader {
   length: number | null;
   /** `LACP version N packet not supported`: tcpdump printed nothing more. */
   unsupported: boolean;
+  /** `unknown (N), length L`: a hex dump of the whole payload follows, even without -v. */
+  dumpsPayload: boolean;
 }
 
 export interface PacketLine {
@@ -79,10 +81,19 @@ const STAMP_CLOCK = /^([ -]?)(\d{2}):(\d{2}):(\d{2})\.(\d{1,9}) /;
 const STAMP_EPOCH = /^(\d+)\.(\d{1,9}) /;
 const SLL2_PREFIX = /^(\S+) +(In|Out|B|M|P) +/;
 const SLL2_E = new RegExp(`^ifindex (\\d+) ${MAC} `);
+/** SLL2 with -e as some tcpdump builds print it: packet type, then `ifindex N`, no interface name. */
+const SLL2_NO_NAME = new RegExp(`^(In|Out|B|M|P) +ifindex (\\d+) ${MAC} `);
 const SLL_E = new RegExp(`^(In|Out|B|M|P) ${MAC} `);
 const ETHER_E = new RegExp(`^${MAC} > ${MAC}, `);
 const ETHERTYPE = /^ethertype [^,]*?\(0x([0-9a-fA-F]{4})\), length (\d+): /;
-const VLAN = /^vlan (\d+), p (\d+)(?:, DEI)?, ethertype [^,]*?\(0x([0-9a-fA-F]{4})\), /;
+// Linux cooked headers print the inner EtherType by name only.
+const VLAN = /^vlan (\d+), p (\d+)(?:, DEI)?, ethertype ([^,(]*?)(?: \(0x([0-9a-fA-F]{4})\))?, /;
+const ETHERTYPE_NAMES: Readonly<Record<string, number>> = {
+  'Slow Protocols': 0x8809,
+  '802.1Q': 0x8100,
+  '802.1Q-QinQ': 0x88a8,
+  '802.1Q-9100': 0x9100,
+};
 const SLOW_HEADER =
   /^(?:(LACP|MARKER)v(\d+), length (\d+)|(LACP|MARKER) version (\d+) packet not supported|(OAM|OSSP), length (\d+)|unknown \((\d+)\), length (\d+))/;
 const SLOW_CUT = ' [|slow]';
@@ -106,14 +117,18 @@ const SUBTYPES: Readonly<Record<string, { kind: SlowKind; subtype: number }>> = 
   OSSP: { kind: 'ossp', subtype: 10 },
 };
 
-function parseSlowHeader(s: string): SlowHeader | null {
+function parseSlowHeader(text: string): SlowHeader | null {
+  // Linux cooked frames with a tag print `ethertype Slow Protocols, ` before the header without -e.
+  const s = text.replace(/^ethertype [^,(]*(?: \(0x[0-9a-fA-F]{4}\))?, /, '');
   const m = SLOW_HEADER.exec(s);
   if (!m) return null;
-  if (m[1] !== undefined) return { ...SUBTYPES[m[1]], version: Number(m[2]), length: Number(m[3]), unsupported: false };
-  if (m[4] !== undefined) return { ...SUBTYPES[m[4]], version: Number(m[5]), length: null, unsupported: true };
-  if (m[6] !== undefined) return { ...SUBTYPES[m[6]], version: null, length: Number(m[7]), unsupported: false };
+  const plain = { unsupported: false, dumpsPayload: false };
+  if (m[1] !== undefined) return { ...SUBTYPES[m[1]], ...plain, version: Number(m[2]), length: Number(m[3]) };
+  if (m[4] !== undefined) return { ...SUBTYPES[m[4]], ...plain, version: Number(m[5]), length: null, unsupported: true };
+  if (m[6] !== undefined) return { ...SUBTYPES[m[6]], ...plain, version: null, length: Number(m[7]) };
+  // tcpdump 4.99 prints OSSP (10) this way too; later versions print `OSSP, length N`.
   const subtype = Number(m[8]);
-  return { kind: subtype === 10 ? 'ossp' : 'unknown', subtype, version: null, length: Number(m[9]), unsupported: false };
+  return { kind: subtype === 10 ? 'ossp' : 'unknown', subtype, version: null, length: Number(m[9]), unsupported: false, dumpsPayload: true };
 }
 
 /**
@@ -155,6 +170,12 @@ function parseLink(s: string, link: LinkFields): string {
       link.src = m[2].toLowerCase();
       rest = rest.slice(m[0].length);
     }
+  } else if ((m = SLL2_NO_NAME.exec(rest.trimStart()))) {
+    link.linkType = 276;
+    link.packetType = PACKET_TYPES[m[1]];
+    link.ifIndex = Number(m[2]);
+    link.src = m[3].toLowerCase();
+    rest = rest.trimStart().slice(m[0].length);
   } else if ((m = SLL_E.exec(rest.trimStart()))) {
     link.linkType = 113;
     link.packetType = PACKET_TYPES[m[1]];
@@ -173,8 +194,10 @@ function parseLink(s: string, link: LinkFields): string {
     rest = rest.slice(m[0].length);
     let tpid = link.etherType;
     while ((m = VLAN.exec(rest))) {
+      const inner = m[4] !== undefined ? parseInt(m[4], 16) : ETHERTYPE_NAMES[m[3]];
+      if (inner === undefined) break;
       link.vlans.push({ tpid, id: Number(m[1]), pcp: Number(m[2]) });
-      tpid = parseInt(m[3], 16);
+      tpid = inner;
       rest = rest.slice(m[0].length);
     }
     link.etherType = tpid;
@@ -220,6 +243,23 @@ export function parsePacketLine(line: string): PacketLine | null {
   const slowBare = bare && (isSlowType || tail !== '');
   if (frameNumber === null && !st && link.linkType === null && slow === null && !slowBare && !KNOWN_START.test(rest)) return null;
   return { frameNumber, stamp, link, slow, slowBare, slowUnreadable: slow === null && isSlowType && !bare, emptyTail: slow === null && tail === '', cut };
+}
+
+/**
+ * The packet line of a slow frame too short for a subtype under -t without -e: tcpdump prints an
+ * empty line, then `packet is too short` under it.
+ */
+export function barePacketLine(): PacketLine {
+  return {
+    frameNumber: null,
+    stamp: { kind: 'none', seconds: 0n, nanos: 0n, negative: false },
+    link: emptyLink(),
+    slow: null,
+    slowBare: true,
+    slowUnreadable: false,
+    emptyTail: true,
+    cut: false,
+  };
 }
 
 /** One `0xNNNN:  hhhh hhhh ...` line of a hex dump (-x/-X or -vv/print_unknown_data). */

@@ -16,9 +16,11 @@
  * start at midnight of that date; `-t` gives every frame that midnight.
  */
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
+import { slowPayloadOffset } from './linklayer.js';
+import { frameInterface } from './pcap.js';
 import { emptyStats, LINKTYPE, type CaptureReader, type Frame, type FrameSink } from './frame.js';
 import { buildFrame, SlowBlock } from './tcpdump-text-block.js';
-import { CONTINUATION, directionOf, parsePacketLine, type PacketLine, type Stamp } from './tcpdump-text-lines.js';
+import { CONTINUATION, barePacketLine, directionOf, parsePacketLine, type PacketLine, type Stamp } from './tcpdump-text-lines.js';
 
 export interface TcpdumpTextOptions {
   /** Date (YYYY-MM-DD, UTC) for time-of-day stamps; default 1970-01-01. */
@@ -30,6 +32,8 @@ export interface TcpdumpTextOptions {
 export const DEFAULT_TEXT_DATE = '1970-01-01';
 /** Longest line kept; longer ones are not tcpdump output and are reported, not buffered. */
 const MAX_LINE = 64 * 1024;
+/** Skipped lines listed one by one; beyond, one entry counts them. */
+const MAX_SKIPPED = 1000;
 const NS_PER_SEC = 1_000_000_000n;
 const NS_PER_DAY = 86_400n * NS_PER_SEC;
 const HALF_DAY = NS_PER_DAY / 2n;
@@ -97,6 +101,16 @@ class Clock {
   }
 }
 
+/**
+ * The SLL2 interface name tcpdump printed; where it could not resolve the index (`?`) or printed
+ * none, the binary readers' name for it (`source:ifindexN`).
+ */
+function interfaceOf(head: PacketLine, name: string): string {
+  const { ifName, ifIndex } = head.link;
+  if (ifName !== null && ifName !== '?') return ifName;
+  return frameInterface(name, head.link.linkType ?? LINKTYPE.ETHERNET, ifIndex);
+}
+
 interface OpenBlock {
   head: PacketLine;
   offset: number;
@@ -119,21 +133,55 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
   let linkTypeHint: number | null = null;
   let block: OpenBlock | null = null;
   let ended = false;
+  let lastBlank = false;
 
+  let unlisted: { offset: number; message: string } | null = null;
+  let unlistedCount = 0;
+  let unlistedFirst = 0;
   function skip(offset: number, line: number, message: string): void {
-    stats.skipped.push({ offset, message: `line ${line}: ${message}` });
+    if (stats.skipped.length < MAX_SKIPPED) {
+      stats.skipped.push({ offset, message: `line ${line}: ${message}` });
+      return;
+    }
+    // Past the limit one entry counts the rest, so garbage input cannot grow the list without end.
+    unlistedCount++;
+    if (!unlisted) {
+      unlisted = { offset, message: '' };
+      unlistedFirst = line;
+      stats.skipped.push(unlisted);
+    }
+    unlisted.message = `line ${unlistedFirst} and ${unlistedCount - 1} more lines after it not read (not listed one by one)`;
+  }
+
+  /**
+   * One entry per reason for frames passed on with only what tcpdump printed (plain `tcpdump`
+   * text has no fields for any frame): where it first happened and how often.
+   */
+  const partial = new Map<string, { entry: { offset: number; message: string }; count: number; first: string }>();
+  function notePartial(b: OpenBlock, why: string): void {
+    let p = partial.get(why);
+    if (!p) {
+      p = { entry: { offset: b.offset, message: '' }, count: 0, first: `line ${b.line}: frame ${b.index}` };
+      partial.set(why, p);
+      stats.skipped.push(p.entry);
+    }
+    p.count++;
+    p.entry.message = `${p.first}${p.count > 1 ? ` and ${p.count - 1} more` : ''}: passed on with only what tcpdump printed: ${why}`;
   }
 
   /** Emits the open block's frame; `cutAt`: the text ended mid-line there. */
   function closeBlock(cutAt: number | null = null): void {
     const b = block;
     block = null;
-    // A packet line with nothing after its prefix is a slow frame only if tcpdump said so.
-    if (!b || !b.slow || (b.head.emptyTail && !b.head.slowBare && !b.slow.confirmed)) return;
+    if (!b || !b.slow) return;
     const built = buildFrame(b.slow);
+    // A packet line with nothing after its prefix is a slow frame only if tcpdump said so, or if
+    // the hex dump under it (an EtherType tcpdump does not decode, such as 802.1ad under SLL2) is one.
+    const tentative = b.head.emptyTail && !b.head.slowBare && !b.slow.confirmed;
+    if (tentative && !(built.fromDump && slowPayloadOffset(built.linkType, built.data, 0, built.data.length) >= 0)) return;
     const frame: Frame = {
       source: name,
-      interface: b.head.link.ifName ?? name,
+      interface: interfaceOf(b.head, name),
       index: b.index,
       timeNs: b.timeNs,
       linkType: built.linkType,
@@ -147,19 +195,27 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
     if (built.partial !== null && cutAt !== null) {
       stats.truncated = { offset: cutAt, message: `text ends inside the lines of frame ${b.index}` };
     } else if (built.partial !== null && !built.snapCut) {
-      skip(b.offset, b.line, `frame ${b.index}: passed on with only what tcpdump printed: ${built.partial}`);
+      notePartial(b, built.partial);
     }
     stats.slowFrames++;
     onFrame(frame);
+  }
+
+  /** Feeds a line to the open slow block; true when it is one of its continuation lines. */
+  function continues(trimmed: string): boolean {
+    return block?.slow?.line(trimmed) ?? false;
   }
 
   function handleLine(raw: string, offset: number): void {
     lineNo++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const trimmed = text.trim();
+    const afterBlank = lastBlank;
+    lastBlank = trimmed === '';
     if (trimmed === '') return;
-    if (block?.slow && block.slow.line(trimmed)) return;
-    const head = parsePacketLine(text);
+    // Under -t without -e a slow frame too short for a subtype prints an empty packet line.
+    const bare = afterBlank && CONTINUATION.tooShort.test(trimmed);
+    const head = bare ? barePacketLine() : continues(trimmed) ? null : parsePacketLine(text);
     if (!head) {
       const lt = CONTINUATION.linkTypeNote.exec(trimmed);
       if (lt && block === null && LINK_TYPE_NAMES[lt[1]] !== undefined) linkTypeHint = LINK_TYPE_NAMES[lt[1]];
@@ -171,6 +227,7 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
     const timeNs = clock.toNs(head.stamp);
     let slow: SlowBlock | null = null;
     if (head.slow || head.slowBare || head.emptyTail) slow = new SlowBlock(head, linkTypeHint);
+    if (bare) slow?.line(trimmed);
     if (head.slowUnreadable) skip(offset, lineNo, `frame ${index}: a Slow Protocols packet line lacpscope cannot read: "${trimmed.slice(0, 160)}"`);
     block = { head, offset, line: lineNo, index, timeNs, slow };
   }

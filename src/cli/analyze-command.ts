@@ -4,7 +4,7 @@ import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/text.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, analyzeHelp, checkDate, oneOf, parseCommand, type FailOn } from './args.js';
-import { colorWanted, packageVersion, usageError, writeLine, type CliIo } from './io.js';
+import { answeredInfo, colorWanted, usageError, type CliIo } from './io.js';
 import { LineOutput } from './output.js';
 import { analyzeInputs } from './pipeline.js';
 import { parseThresholds, thresholdTable } from './thresholds.js';
@@ -46,14 +46,7 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     strict: true,
     options: { ...COMMON_OPTIONS, ...INPUT_OPTIONS, ...ANALYZE_OPTIONS, format: { type: 'string', short: 'f' } },
   });
-  if (values.help) {
-    io.stdout.write(analyzeHelp(thresholdTable()));
-    return 0;
-  }
-  if (values.version) {
-    writeLine(io.stdout, packageVersion());
-    return 0;
-  }
+  if (answeredInfo(values, io, () => analyzeHelp(thresholdTable()))) return 0;
   const run: ReportRun = {
     paths: positionals,
     format: oneOf(values.format, REPORT_FORMATS, 'text', 'format', 'analyze'),

@@ -118,7 +118,8 @@ Exit status: 0 success, 2 usage error or unreadable input.
 }
 
 export function analyzeHelp(thresholds: readonly { name: string; value: number }[]): string {
-  const names = thresholds.map((t) => `  ${t.name.padEnd(26)}${t.value}`).join('\n');
+  const width = Math.max(0, ...thresholds.map((t) => t.name.length)) + 2;
+  const names = thresholds.map((t) => `  ${t.name.padEnd(width)}${t.value}`).join('\n');
   return `Usage: lacpscope analyze FILE... [--format text|json|markdown] [--fail-on LEVEL] [options]
 
 Rebuilds every port's actor and partner state over time, pairs the two ends of each link, groups

@@ -3,7 +3,7 @@ import type { SourceStats } from '../capture/frame.js';
 import { formatJsonl, formatTextLine } from '../decode/format.js';
 import type { SlowPdu } from '../decode/pdu.js';
 import { COMMON_OPTIONS, INPUT_OPTIONS, checkDate, decodeHelp, oneOf, parseCommand } from './args.js';
-import { errorLine, packageVersion, usageError, writeLine, type CliIo } from './io.js';
+import { answeredInfo, errorLine, usageError, writeLine, type CliIo } from './io.js';
 import { LineOutput } from './output.js';
 import { readInputs } from './pipeline.js';
 
@@ -40,14 +40,7 @@ export async function decodeCommand(argv: string[], io: CliIo): Promise<number> 
     strict: true,
     options: { ...COMMON_OPTIONS, ...INPUT_OPTIONS, format: { type: 'string', short: 'f' } },
   });
-  if (values.help) {
-    io.stdout.write(decodeHelp());
-    return 0;
-  }
-  if (values.version) {
-    writeLine(io.stdout, packageVersion());
-    return 0;
-  }
+  if (answeredInfo(values, io, decodeHelp)) return 0;
   const format = oneOf(values.format, ['text', 'jsonl'] as const, 'text', 'format', 'decode');
   const date = checkDate(values.date, 'decode');
   if (positionals.length === 0) throw usageError('decode needs at least one FILE (- for standard input)', 'decode');

@@ -47,3 +47,11 @@ export function packageVersion(): string {
 export function writeLine(stream: NodeJS.WritableStream, line: string): void {
   stream.write(`${line}\n`);
 }
+
+/** `--help` and `--version`, answered the same way by every command; true when one was printed. */
+export function answeredInfo(values: { help?: boolean; version?: boolean }, io: CliIo, help: () => string): boolean {
+  if (values.help) io.stdout.write(help());
+  else if (values.version) writeLine(io.stdout, packageVersion());
+  else return false;
+  return true;
+}

@@ -184,7 +184,7 @@ export function createFeed(paths: readonly string[], options: FeedOptions = {}):
  * Capture time on a stream, advanced by the wall clock since the newest frame: equal to the wall
  * clock on a live pipe, and never racing ahead of an old capture replayed through `cat`.
  */
-function streamClock(now: () => number) {
+export function streamClock(now: () => number) {
   let frameSec: number | null = null;
   let wallAt = 0;
   return {

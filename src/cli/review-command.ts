@@ -8,7 +8,7 @@ import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import type { FeedEvent } from '../tui/feed.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, checkDate, mainHelp, oneOf, parseCommand } from './args.js';
 import { printReport } from './analyze-command.js';
-import { colorWanted, errorLine, packageVersion, writeLine, type CliIo } from './io.js';
+import { answeredInfo, colorWanted, errorLine, writeLine, type CliIo } from './io.js';
 import { createFeed, isStream } from './pipeline.js';
 import { parseThresholds } from './thresholds.js';
 
@@ -74,14 +74,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     strict: true,
     options: { ...COMMON_OPTIONS, ...INPUT_OPTIONS, ...ANALYZE_OPTIONS },
   });
-  if (values.help) {
-    io.stdout.write(mainHelp());
-    return 0;
-  }
-  if (values.version) {
-    writeLine(io.stdout, packageVersion());
-    return 0;
-  }
+  if (answeredInfo(values, io, mainHelp)) return 0;
   const date = checkDate(values.date);
   const thresholds = parseThresholds(values.threshold);
   const failOn = oneOf(values['fail-on'], FAIL_ON, 'error', 'fail-on');

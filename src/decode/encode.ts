@@ -4,15 +4,10 @@
  */
 import { LACP_FIELDS, MARKER_FIELDS, MARKER_TLV, SLOW_DESTINATIONS, SLOW_PDU_LENGTH, LACP_TLV_WALK_OFFSET, type FieldDef } from './fields.js';
 import { ETHERTYPE_SLOW } from '../capture/linklayer.js';
+import type { PortInfo } from './pdu.js';
 
-export interface PortFields {
-  systemPriority: number;
-  system: string;
-  key: number;
-  portPriority: number;
-  port: number;
-  state: number;
-}
+/** One side's information as carried on the wire: a decoded PortInfo without its flag names. */
+export type PortFields = Omit<PortInfo, 'flags'>;
 
 export interface LacpFields {
   version?: number;

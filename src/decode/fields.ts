@@ -31,12 +31,22 @@ export interface FieldDef {
   readonly expect?: number;
 }
 
+/** A TLV's type and length bytes: Wireshark checks both against the expected values. */
+function tlvHeader<G extends string>(group: G, offset: number, type: number | undefined, length: number, abbrev: { type: string; length: string }) {
+  return [
+    { name: `${group}.tlvType`, label: 'TLV Type', abbrev: abbrev.type, offset, size: 1, kind: 'tlvType', ...(type === undefined ? {} : { expect: type }) },
+    { name: `${group}.tlvLength`, label: 'TLV Length', abbrev: abbrev.length, offset: offset + 1, size: 1, kind: 'tlvLength', expect: length },
+  ] as const satisfies readonly FieldDef[];
+}
+
+const LACP_TLV_ABBREV = { type: 'lacp.tlv_type', length: 'lacp.tlv_length' };
+const MARKER_TLV_ABBREV = { type: 'marker.tlvType', length: 'marker.tlvLen' };
+
 /** Actor and partner information share one layout, 20 bytes apart. */
 function portInfo(group: 'actor' | 'partner', base: number, type: number) {
   const Title = group === 'actor' ? 'Actor' : 'Partner';
   return [
-    { name: `${group}.tlvType`, label: 'TLV Type', abbrev: 'lacp.tlv_type', offset: base, size: 1, kind: 'tlvType', expect: type },
-    { name: `${group}.tlvLength`, label: 'TLV Length', abbrev: 'lacp.tlv_length', offset: base + 1, size: 1, kind: 'tlvLength', expect: 20 },
+    ...tlvHeader(group, base, type, 20, LACP_TLV_ABBREV),
     { name: `${group}.systemPriority`, label: `${Title} System Priority`, abbrev: `lacp.${group}.sys_priority`, offset: base + 2, size: 2, kind: 'uint16' },
     { name: `${group}.system`, label: group === 'actor' ? 'Actor System ID' : 'Partner System', abbrev: `lacp.${group}.sysid`, offset: base + 4, size: 6, kind: 'mac' },
     { name: `${group}.key`, label: `${Title} Key`, abbrev: `lacp.${group}.key`, offset: base + 10, size: 2, kind: 'uint16' },
@@ -53,36 +63,26 @@ export const LACP_FIELDS = [
   { name: 'version', label: 'LACP Version', abbrev: 'lacp.version', offset: 1, size: 1, kind: 'uint8' },
   ...portInfo('actor', 2, 0x01),
   ...portInfo('partner', 22, 0x02),
-  { name: 'collector.tlvType', label: 'TLV Type', abbrev: 'lacp.tlv_type', offset: 42, size: 1, kind: 'tlvType', expect: 0x03 },
-  { name: 'collector.tlvLength', label: 'TLV Length', abbrev: 'lacp.tlv_length', offset: 43, size: 1, kind: 'tlvLength', expect: 16 },
+  ...tlvHeader('collector', 42, 0x03, 16, LACP_TLV_ABBREV),
   { name: 'collectorMaxDelay', label: 'Collector Max Delay', abbrev: 'lacp.collector.max_delay', offset: 44, size: 2, kind: 'uint16' },
   { name: 'collector.reserved', label: 'Reserved', abbrev: 'lacp.coll_reserved', offset: 46, size: 12, kind: 'reserved' },
-  { name: 'terminator.tlvType', label: 'TLV Type', abbrev: 'lacp.tlv_type', offset: 58, size: 1, kind: 'tlvType', expect: 0x00 },
-  { name: 'terminator.tlvLength', label: 'TLV Length', abbrev: 'lacp.tlv_length', offset: 59, size: 1, kind: 'tlvLength', expect: 0 },
+  ...tlvHeader('terminator', 58, 0x00, 0, LACP_TLV_ABBREV),
   { name: 'terminator.reserved', label: 'Pad', abbrev: 'lacp.pad', offset: 60, size: 50, kind: 'reserved' },
 ] as const satisfies readonly FieldDef[];
-
-export type LacpFieldName = (typeof LACP_FIELDS)[number]['name'];
 
 /** Where the fixed version 1 part ends and, for version 2 and vendor versions, the TLV walk starts. */
 export const LACP_TLV_WALK_OFFSET = 58;
 
-/** The port-information keys in wire order (as PortFields / PortInfo name them). */
-export const PORT_KEYS = ['systemPriority', 'system', 'key', 'portPriority', 'port', 'state'] as const;
-export type PortKey = (typeof PORT_KEYS)[number];
-
-/** Marker and Marker Response PDU (802.1AX clause 6.5). */
+/** Marker and Marker Response PDU (802.1AX clause 6.5). The TLV type is 1 or 2, checked by the decoder. */
 export const MARKER_FIELDS = [
   { name: 'subtype', label: 'Slow Protocols subtype', abbrev: 'slow.subtype', offset: 0, size: 1, kind: 'uint8', expect: 2 },
   { name: 'version', label: 'Version Number', abbrev: 'marker.version', offset: 1, size: 1, kind: 'uint8' },
-  { name: 'marker.tlvType', label: 'TLV Type', abbrev: 'marker.tlvType', offset: 2, size: 1, kind: 'tlvType' },
-  { name: 'marker.tlvLength', label: 'TLV Length', abbrev: 'marker.tlvLen', offset: 3, size: 1, kind: 'tlvLength', expect: 16 },
+  ...tlvHeader('marker', 2, undefined, 16, MARKER_TLV_ABBREV),
   { name: 'requesterPort', label: 'Requester Port', abbrev: 'marker.requesterPort', offset: 4, size: 2, kind: 'uint16' },
   { name: 'requesterSystem', label: 'Requester System', abbrev: 'marker.requesterSystem', offset: 6, size: 6, kind: 'mac' },
   { name: 'requesterTransactionId', label: 'Requester Transaction ID', abbrev: 'marker.requesterTransId', offset: 12, size: 4, kind: 'uint32' },
   { name: 'marker.pad', label: 'Requester Pad', abbrev: 'marker.requesterPad', offset: 16, size: 2, kind: 'reserved' },
-  { name: 'terminator.tlvType', label: 'TLV Type', abbrev: 'marker.tlvType', offset: 18, size: 1, kind: 'tlvType', expect: 0 },
-  { name: 'terminator.tlvLength', label: 'TLV Length', abbrev: 'marker.tlvLen', offset: 19, size: 1, kind: 'tlvLength', expect: 0 },
+  ...tlvHeader('terminator', 18, 0x00, 0, MARKER_TLV_ABBREV),
   { name: 'terminator.reserved', label: 'Reserved', abbrev: 'marker.reserved', offset: 20, size: 90, kind: 'reserved' },
 ] as const satisfies readonly FieldDef[];
 

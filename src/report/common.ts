@@ -1,5 +1,6 @@
 /** What the text and Markdown reports share: counting, time and duration formatting, labels. */
-import type { AnalysisReport, Finding, PortReport, Severity } from '../analyze/model.js';
+import type { AnalysisReport, Finding, PortReport, Severity, TimelineEntry } from '../analyze/model.js';
+import { STATE_BITS } from '../decode/fields.js';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
@@ -124,4 +125,28 @@ export function portInterval(p: PortReport): string {
 
 export function isMultiSource(report: AnalysisReport): boolean {
   return report.sources.length > 1;
+}
+
+const FLAG_NAMES: ReadonlySet<string> = new Set(STATE_BITS.map((b) => b.flag));
+const IDENTITY = new Set(['system', 'port', 'systemPriority', 'portPriority', 'key']);
+
+/**
+ * What changed at a timeline entry, for people: state bits as `+synchronization`/`-expired`
+ * (the entry's own bits say which way), a new partner as one word rather than five fields.
+ */
+export function describeChanges(e: TimelineEntry): string {
+  const parts: string[] = [];
+  for (const side of ['actor', 'partner'] as const) {
+    const fields = e.changes.filter((c) => c.startsWith(`${side}.`)).map((c) => c.slice(side.length + 1));
+    if (fields.length === 0) continue;
+    const flags = e[side].flags as readonly string[];
+    const words = fields.filter((f) => FLAG_NAMES.has(f)).map((f) => `${flags.includes(f) ? '+' : '-'}${f}`);
+    const identity = fields.filter((f) => IDENTITY.has(f));
+    if (side === 'partner' && (identity.includes('system') || identity.includes('port'))) words.push('new partner');
+    else words.push(...identity.map((f) => `${f} ${e[side][f as keyof (typeof e)[typeof side]]}`));
+    words.push(...fields.filter((f) => !FLAG_NAMES.has(f) && !IDENTITY.has(f)));
+    parts.push(`${side} ${words.join(' ')}`);
+  }
+  parts.push(...e.changes.filter((c) => !c.startsWith('actor.') && !c.startsWith('partner.')));
+  return parts.join('; ');
 }

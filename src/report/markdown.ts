@@ -5,6 +5,7 @@
 import type { AnalysisReport, PortReport } from '../analyze/model.js';
 import { stateString } from '../decode/format.js';
 import {
+  describeChanges,
   findingFrames,
   findingPlace,
   findingsBySeverity,
@@ -129,7 +130,7 @@ export function renderMarkdown(report: AnalysisReport): string {
         e.partner.key,
         code(stateString(e.partner.state)),
         `${e.rxState} / ${e.muxState}`,
-        e.changes.join(', ') || null,
+        describeChanges(e) || null,
       ]);
       out.push(...table(['Time', 'Frame', 'Actor state', 'Partner', 'Partner key', 'Partner state', 'Rx / mux', 'Changed'], rows), '');
     }

@@ -7,6 +7,7 @@ import type { PortInfo } from '../decode/pdu.js';
 import { stateString } from '../decode/format.js';
 import {
   countBySeverity,
+  describeChanges,
   findingFrames,
   findingPlace,
   findingSpan,
@@ -126,7 +127,7 @@ function infoBrief(i: PortInfo): string {
 
 function timelineLine(p: Palette, e: TimelineEntry, start: string | undefined, multi: boolean): string {
   const frame = `#${e.frame}${multi ? ` ${e.source}` : ''}`;
-  const changes = e.changes.length ? p.dim(`  ${e.changes.join(' ')}`) : '';
+  const changes = e.changes.length ? p.dim(`  ${describeChanges(e)}`) : '';
   return (
     `    ${formatClock(e.time)} ${p.dim(relative(e.time, start).padStart(12))} ${frame.padEnd(multi ? 18 : 6)} ` +
     `actor ${stateString(e.actor.state)}  partner ${infoBrief(e.partner)} ${stateString(e.partner.state)}  ` +

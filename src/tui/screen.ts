@@ -190,7 +190,7 @@ function statusLine(model: Model, ui: UiState, ctx: Ctx, size: Size): Line {
         [
           seg(`cursor ${offset(t.cursor, spc)}`, 'accent', { bold: true }),
           seg(`  zoom ${duration(spc)}/col${t.zoom === null ? ' (fit)' : ''}  `, 'muted'),
-          seg(`${'AB'[t.end]}: `),
+          seg(`${'AB'[t.end]} ${port ?? ''}: `),
           seg(entry ? `actor ${stateString(entry.actor.state)} partner ${stateString(entry.partner.state)} ${entry.rxState}/${entry.muxState}  ` : ''),
           seg(pdu ? `PDU frame ${pdu.frameKey.slice(pdu.frameKey.lastIndexOf('#') + 1)} at ${offset(pdu.time, 0.001)} (Enter: detail)` : 'no PDU', pdu ? undefined : 'muted'),
           ...filter,

@@ -235,12 +235,13 @@ export interface Ctx {
 const clampIndex = (i: number, n: number) => Math.max(0, Math.min(n - 1, i));
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
-/** Seconds per column: the zoom level, or the smallest level showing the whole capture. */
+/** Seconds per column: the zoom level, or (fit) the whole capture across the lanes. */
 export function secondsPerColumn(zoom: number | null, span: number, cols: number): number {
   if (zoom !== null) return ZOOM_LEVELS[zoom];
-  return ZOOM_LEVELS[fitZoom(span, cols)];
+  return Math.max(ZOOM_LEVELS[0], span / Math.max(1, cols - 1));
 }
 
+/** The smallest zoom level that shows the whole capture (where zooming from "fit" starts). */
 export function fitZoom(span: number, cols: number): number {
   const i = ZOOM_LEVELS.findIndex((s) => s * Math.max(1, cols) >= span);
   return i < 0 ? ZOOM_LEVELS.length - 1 : i;

@@ -38,7 +38,11 @@ export function guardProcess(restore: () => void, onCrash: (error: unknown) => v
   const onExit = () => restore();
   const onSignal = (signal: NodeJS.Signals) => {
     remove();
-    restore();
+    // After a hangup the terminal is gone: writing to it or resetting it would fail.
+    if (signal !== 'SIGHUP') restore();
+    // Die of the signal itself (no exit-time teardown touching a terminal that may be gone):
+    // other libraries' handlers would otherwise keep the process alive or exit normally.
+    process.removeAllListeners(signal);
     process.kill(process.pid, signal);
   };
   const onError = (error: unknown) => onCrash(error);

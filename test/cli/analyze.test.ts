@@ -1,9 +1,10 @@
 /** `lacpscope analyze` and the default command off a terminal, end to end on real and generated captures. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT_KEYS } from '../../src/report/json.js';
-import { GENERATED, HAVE_PUBLIC, STACK, cli, ensureBuilt, pub } from './support.js';
+import { GENERATED, HAVE_PUBLIC, ROOT, STACK, cli, ensureBuilt, pub } from './support.js';
 
 beforeAll(ensureBuilt);
 
@@ -96,7 +97,7 @@ describe.skipIf(!HAVE_PUBLIC)('analyze on the public captures', () => {
     for (const h of ['## Summary', '## Findings', '## Links', '## Ports', '## Timelines']) expect(lines).toContain(h);
     const header = lines.indexOf('| Link | Interfaces | Bundled | Port status |');
     expect(header).toBeGreaterThan(0);
-    expect(lines[header + 2]).toMatch(/^\| `00:1.*<->.*` \| LACP\.pcap \| yes \|/);
+    expect(lines[header + 2]).toMatch(/^\| `00:[0-9a-f:]+\/\d+ <-> 00:[0-9a-f:]+\/\d+` \| LACP\.pcap \| yes \|/);
   });
 
   it('standard input gives the same analysis as the file', () => {
@@ -135,5 +136,34 @@ describe('analyze on generated captures (captures/generated)', () => {
     expect(report.links).toHaveLength(1);
     expect([...report.links[0].ports].sort()).toEqual(['02:aa:00:00:00:01/1', '02:bb:00:00:00:02/5']);
     expect([...report.links[0].interfaces].sort()).toEqual(['link-a.pcap', 'link-b.pcap']);
+  });
+});
+
+const HAVE_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!HAVE_SCRIPT)('colour on a terminal (util-linux script gives the command a pty)', () => {
+  const file = join(GENERATED, 'decode/link-a.pcap');
+  const onTty = (env: string, args: string) =>
+    spawnSync('script', ['-qec', `${env} node bin/lacpscope.js analyze ${args} "${file}"`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } }).stdout;
+
+  it('text is coloured on a terminal', () => {
+    expect(onTty('', '')).toMatch(/\x1b\[1mlacpscope\x1b\[22m: /);
+  });
+  it('but not with NO_COLOR or --no-color', () => {
+    const plain = onTty('NO_COLOR=1', '');
+    expect(plain).toMatch(/^lacpscope: /);
+    expect(plain).not.toMatch(/\x1b\[/);
+    expect(onTty('', '--no-color')).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe.skipIf(!HAVE_PUBLIC)('the default command on standard input, off a terminal', () => {
+  it('cat FILE | lacpscope - prints the same report as analyze -', () => {
+    const input = readFileSync(pub('ddos-gen/only_lacp.pcap'));
+    const viaDefault = cli(['-'], { input });
+    const viaAnalyze = cli(['analyze', '-'], { input });
+    expect(viaDefault.code).toBe(1);
+    expect(viaDefault.stdout).toBe(viaAnalyze.stdout);
+    expect(viaDefault.stdout).toContain('NO_PARTNER');
   });
 });

@@ -88,7 +88,7 @@ describe('unreadable input: exit 2, one line with the file, what was expected an
 
   it('the default command reports it the same way without opening anything', () => {
     const path = scratch('notes2.bin');
-    writeFileSync(path, Buffer.alloc(300, 0xee));
+    writeFileSync(path, Buffer.from([0x00, 0x00, 0x00, 0x01, ...Array(296).fill(0xee)]));
     const r = cli([path]);
     expect(r.code).toBe(2);
     expect(oneLine(r.stderr)).toMatch(/notes2\.bin.*byte offset \d+/);

@@ -1,6 +1,6 @@
 /** `lacpscope decode`: real and generated captures, gzip, truncation, standard input while it streams. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINKTYPE } from '../../src/capture/frame.js';
@@ -189,12 +189,23 @@ describe('standard input from a running capture', () => {
   });
 });
 
+/** Every generated capture, binary ones only (the text directory also holds the script that made them). */
+function generatedCaptures(): string[] {
+  return ['decode', 'text'].flatMap((dir) =>
+    existsSync(join(GENERATED, dir))
+      ? readdirSync(join(GENERATED, dir))
+          .filter((f) => /\.(pcap|pcapng)(\.gz)?$/.test(f))
+          .map((f) => `${dir}/${f}`)
+      : [],
+  );
+}
+
 describe.skipIf(!HAVE_TSHARK)('generated captures (captures/generated) agree with tshark on which frames are Slow Protocols', () => {
-  const files = ['decode/zoo-le-usec.pcap', 'decode/zoo-be-nsec.pcap', 'decode/zoo-editcap.pcapng', 'decode/multi-be.pcapng', 'decode/sll.pcap', 'decode/sll2.pcap', 'decode/snapcut.pcap', 'decode/zoo-le-usec.pcap.gz'];
-  it.each(files)('%s', (file) => {
+  it.each(generatedCaptures())('%s', (file) => {
     const path = join(GENERATED, file);
     const r = cli(['decode', '--format', 'jsonl', path]);
     expect(r.code).toBe(0);
     expect(jsonl(r.stdout).map((o) => o.frame)).toEqual(tsharkSlowFrames(path));
+    expect(counts(r.stderr, file.split('/').pop()!).decoded).toBe(jsonl(r.stdout).length);
   });
 });

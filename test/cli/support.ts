@@ -84,8 +84,12 @@ export function scratch(name: string): string {
 /** A stack trace line as Node prints one. */
 export const STACK = /^\s+at .+[(:]\d+/m;
 
-/** Frame numbers of the Slow Protocols frames, according to tshark. */
+/**
+ * Frame numbers of the Slow Protocols frames according to tshark: by EtherType as well as by
+ * dissector, since a frame cut right after its EtherType has no payload for the `slow` dissector.
+ */
 export function tsharkSlowFrames(path: string): number[] {
-  const r = spawnSync('tshark', ['-r', path, '-Y', 'slow', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
+  const filter = 'slow || eth.type == 0x8809 || vlan.etype == 0x8809 || sll.etype == 0x8809';
+  const r = spawnSync('tshark', ['-r', path, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8' });
   return r.stdout.split('\n').filter(Boolean).map(Number);
 }

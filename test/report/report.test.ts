@@ -53,7 +53,7 @@ describe('renderText', () => {
     expect(row).toContain('+1.250 s');
     expect(row).toContain('actor **DCSG*A');
     expect(row).toContain('partner 02:bb:00:00:00:02/5 key 33 **DCSG*A');
-    expect(row).toContain('actor.synchronization actor.collecting actor.distributing partner.system');
+    expect(row).toContain('actor +synchronization +collecting +distributing; partner new partner');
     expect(text).toContain('actor *F***GSA'); // 0x47: Defaulted, Aggregation, Short timeout, Activity
   });
 

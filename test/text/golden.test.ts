@@ -42,7 +42,7 @@ function printedFields(p: SlowPdu, f: Flags): Record<string, unknown> {
     if (f.verbose > 0) Object.assign(out, { flags: p.flags & OAM_PRINTED_FLAGS, code: p.code });
   } else if (p.subtype === 'ossp') {
     Object.assign(out, { oui: p.oui, data: p.data });
-  } else {
+  } else if (p.subtype === 'unknown') {
     Object.assign(out, { subtypeValue: p.subtypeValue, data: p.data });
   }
   return out;

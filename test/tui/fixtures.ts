@@ -24,8 +24,10 @@ export function info(system: string, port: number, key: number, state: number): 
   return { systemPriority: 32768, system, key, portPriority: 32768, port, state, flags: FLAGS.filter((_, i) => state & (1 << i)) };
 }
 
+/** Exact decimal seconds `sec` after T0 (milliseconds resolution is all the tests use). */
 export function time(sec: number): string {
-  return (T0 + sec).toFixed(9);
+  const ms = Math.round(sec * 1000);
+  return `${T0 + Math.floor(ms / 1000)}.${String(ms % 1000).padStart(3, '0')}000000`;
 }
 
 let nextFrame = 1;

@@ -3,6 +3,7 @@
  * F9 PARTNER_KEY_MISMATCH, F10 ACTOR_KEY_MISMATCH, and the mux progress of a link:
  * F12/F13 NEGOTIATION_STALLED and F14 STANDBY.
  */
+import type { LacpPdu } from '../../decode/pdu.js';
 import { BIT, isBundledState, isFast } from '../bits.js';
 import { type Ctx, type PortState, type Rule, type Clock, describe, evidence, isCurrent, nowFor, secs, timeoutSec } from '../context.js';
 import { type FindingRecord, extendedCopy, newRecord } from '../findings.js';
@@ -153,25 +154,31 @@ export function stallRule(): Rule {
           : `${describe(p)} and its partner ${q ? describe(q) : e.peer} hear each other, but ${describe(p)} has not set ${stage[0].toUpperCase()}${stage.slice(1)} for ${secs(r.end - r.start)}: ${HINTS[stage]}`,
     };
   };
+  const update = (ctx: Ctx, p: PortState, pdu: LacpPdu, t: number) => {
+    const now = stageOf(ctx, p);
+    let e = episodes.get(p.id);
+    if (!now) {
+      episodes.delete(p.id);
+      return;
+    }
+    if (!e || e.stage !== now.stage || e.peer !== now.peer.id) {
+      e = { stage: now.stage, start: { t, time: pdu.time, frame: pdu.frame, source: pdu.source }, peer: now.peer.id, rec: null };
+      episodes.set(p.id, e);
+    }
+    const dur = t - e.start.t;
+    if (dur < thresholdFor(ctx, e.stage)) return;
+    const ev = evidence(pdu, t);
+    if (!e.rec) e.rec = ctx.log.open(`STALL|${p.id}|${e.start.time}`, init(ctx, p, e, dur), e.start);
+    e.rec.severity = severityFor(ctx, e.stage, dur);
+    ctx.log.extend(e.rec, ev);
+  };
   return {
     onLacp(ctx, p, pdu, t, dup) {
       if (dup) return;
-      const now = stageOf(ctx, p);
-      let e = episodes.get(p.id);
-      if (!now) {
-        episodes.delete(p.id);
-        return;
-      }
-      if (!e || e.stage !== now.stage || e.peer !== now.peer.id) {
-        e = { stage: now.stage, start: { t, time: pdu.time, frame: pdu.frame, source: pdu.source }, peer: now.peer.id, rec: null };
-        episodes.set(p.id, e);
-      }
-      const dur = t - e.start.t;
-      if (dur < thresholdFor(ctx, e.stage)) return;
-      const ev = evidence(pdu, t);
-      if (!e.rec) e.rec = ctx.log.open(`STALL|${p.id}|${e.start.time}`, init(ctx, p, e, dur), e.start);
-      e.rec.severity = severityFor(ctx, e.stage, dur);
-      ctx.log.extend(e.rec, ev);
+      update(ctx, p, pdu, t);
+      // The partner's PDU can complete (or end) the condition for this port's peer as well.
+      const q = p.peerId === null ? undefined : ctx.ports.get(p.peerId);
+      if (q) update(ctx, q, pdu, t);
     },
     open(ctx, out) {
       for (const [id, e] of episodes) {

@@ -36,11 +36,12 @@ function receiverTimeout(ctx: Ctx, s: PortState, fastRequested: boolean): { to: 
   return { to: timeoutSec(ctx.th, r ? isFast(r.last.actor.state) : fastRequested), r };
 }
 
-function timeoutMessage(ctx: Ctx, s: PortState, r: PortState | null, to: number, resumed: boolean) {
+function timeoutMessage(ctx: Ctx, s: PortState, r: PortState | null, to: number, resumed: boolean, noticed?: { what: string; after: number }) {
   return (rec: FindingRecord) =>
     `${describe(s)} sent no LACPDU for ${secs(rec.end - rec.start)}${resumed ? '' : ' (and had not resumed when last seen)'}, ` +
-    `while its partner ${r ? describe(r) : ''} expires partner information after ${to} s: the partner had to time the link out; ` +
-    `check the sending side (LACP process, control-plane load, link or loss in that direction).`;
+    `while its partner ${r ? describe(r) : ''} expires partner information after ${to} s` +
+    (noticed ? ` and reported ${noticed.what} ${secs(noticed.after)} after that port's last LACPDU` : '') +
+    ': the partner had to time the link out; check the sending side (LACP process, control-plane load, link or loss in that direction).';
 }
 
 /** F3: gaps between consecutive LACPDUs of one port, judged against the receiver's request. */
@@ -54,11 +55,12 @@ export function gapRule(): Rule {
         const s = ctx.ports.get(p.lastPeerId);
         if (s && s.lastT < t && isCurrent(s.last)) {
           const silent = t - s.lastT;
-          if (silent > th.lateFactor * periodSec(th, isFast(s.last.partner.state))) {
+          const key = `PDU_TIMEOUT|${s.id}|${s.last.time}`;
+          if (!ctx.log.records.has(key) && silent > th.lateFactor * periodSec(th, isFast(s.last.partner.state))) {
             const { to } = receiverTimeout(ctx, s, isFast(s.last.partner.state));
             const rec = ctx.log.open(
-              `PDU_TIMEOUT|${s.id}|${s.last.time}`,
-              { code: 'PDU_TIMEOUT', severity: 'error', port: s.id, link: linkId(s.id, p.id), message: timeoutMessage(ctx, s, p, to, false) },
+              key,
+              { code: 'PDU_TIMEOUT', severity: 'error', port: s.id, link: linkId(s.id, p.id), message: timeoutMessage(ctx, s, p, to, false, { what: pdu.actor.state & BIT.defaulted ? 'Defaulted' : 'Expired', after: silent }) },
               evidence(s.last, s.lastT),
             );
             ctx.log.extend(rec, evidence(pdu, t));

@@ -29,6 +29,9 @@ export function App({ store, title, live, noColor, size: fixedSize, onQuit }: Ap
   const current = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const terminal = useTerminalSize();
   const size = fixedSize ?? terminal;
+  // One row short of the terminal: a frame as tall as the terminal makes Ink 6.8 clear the screen
+  // on every render, and its throttled first write can then land after a newer frame.
+  const screen = { columns: size.columns, rows: Math.max(1, size.rows - 1) };
   const uiRef = useRef<UiState>(initialState());
   const [ui, setUi] = useState<UiState>(uiRef.current);
   // Paused (live, follow off): the screen holds the data as it was; counters and messages stay live.
@@ -55,15 +58,15 @@ export function App({ store, title, live, noColor, size: fixedSize, onQuit }: Ap
         onQuit();
         return;
       }
-      next = reduce(next, cmd, makeCtx(modelFor(next.filter, next.findingsOrder), next, size, live));
+      next = reduce(next, cmd, makeCtx(modelFor(next.filter, next.findingsOrder), next, screen, live));
     }
     uiRef.current = next;
     setUi(next);
   });
 
-  const lines = renderScreen(model, ui, size, { title, live });
+  const lines = renderScreen(model, ui, screen, { title, live });
   return (
-    <Box flexDirection="column" width={size.columns} height={size.rows} overflow="hidden">
+    <Box flexDirection="column" width={screen.columns} height={screen.rows} overflow="hidden">
       <Lines lines={lines} noColor={noColor} />
     </Box>
   );

@@ -154,7 +154,7 @@ function findingLane(findings: Finding[], cols: Column[]) {
   return { chars, tones };
 }
 
-function axis(start: number, spc: number, cols: number, cursor: number): Line {
+function axis(start: number, spc: number, cols: number, cursor: number, label: string): Line {
   const chars = Array<string>(cols).fill(' ');
   const nice = [1, 2, 5];
   let tick = spc * 12;
@@ -170,7 +170,7 @@ function axis(start: number, spc: number, cols: number, cursor: number): Line {
     const label = `|${offset(t, tick)}`;
     for (let k = 0; k < label.length && c + k < cols; k++) chars[c + k] = label[k];
   }
-  const out: Line = [seg(pad('', LANE_LABEL + 1))];
+  const out: Line = [seg(pad(label, LANE_LABEL + 1), 'accent', { bold: true })];
   out.push(seg(chars.slice(0, Math.max(0, cursor)).join(''), 'muted'));
   if (cursor >= 0 && cursor < cols) {
     out.push(seg(GLYPH.cursor, 'accent', { bold: true }));
@@ -206,8 +206,10 @@ export function timelineLines(input: TimelineInput): TimelineModel {
   const cursor = Math.floor((ui.cursor - ui.start) / spc + 1e-9);
   const sides = lanesFor(ui.lanes, height, row.ends.length);
   const withTitles = 3 + row.ends.length * (2 + 8 * sides.length) <= height;
+  // On small screens the link line goes (its ports are in the status line) so all lanes fit.
+  const withHeader = 3 + row.ends.length * (1 + 8 * sides.length) <= height;
 
-  lines.push(
+  if (withHeader) lines.push(
     clip(
       [
         seg(`Link ${ui.link + 1}/${rows.length} `, 'accent', { bold: true }),
@@ -225,7 +227,7 @@ export function timelineLines(input: TimelineInput): TimelineModel {
       width,
     ),
   );
-  lines.push(axis(ui.start, spc, cols, cursor));
+  lines.push(axis(ui.start, spc, cols, cursor, withHeader ? '' : `Link ${ui.link + 1}/${rows.length}`));
 
   const related = (id: string) =>
     findings.filter((f) => f.port === id || (f.port === null && f.link !== null && f.link.split(' <-> ').includes(id)));

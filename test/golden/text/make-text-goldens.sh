@@ -45,8 +45,10 @@ captures=(
   captures/generated/text/lacp-sll2.pcap
   captures/generated/text/lacp-nano.pcap
 )
-for c in captures/generated/decode/*.pcap captures/generated/decode/*.pcapng; do
-  [ -e "$c" ] && captures+=("$c")
+# The decoder's generated captures (big- and little-endian, nanosecond, cooked, cut, short);
+# rerun this script when they are regenerated.
+for c in zoo-le-usec.pcap zoo-be-nsec.pcap sll.pcap sll2.pcap snapcut.pcap short.pcap link-a.pcap link-merged.pcapng multi-be.pcapng; do
+  captures+=("captures/generated/decode/$c")
 done
 
 for cap in "${captures[@]}"; do

@@ -1,0 +1,76 @@
+/**
+ * Drives the real binary in tmux, as a user's terminal would: a private tmux server, one
+ * session per test, keys sent with send-keys, the screen read with capture-pane.
+ * Ink renders nothing when CI is set, so the command runs under `env -u CI`.
+ */
+import { spawnSync } from 'node:child_process';
+
+export const HAVE_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+
+const SOCKET = `lacpscope-e2e-${process.pid}`;
+let sessions = 0;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+export class Terminal {
+  readonly name = `tui-${process.pid}-${++sessions}`;
+
+  /** A shell at `cwd` in a `columns`x`rows` terminal, with a known prompt. */
+  constructor(cwd: string, columns = 120, rows = 40) {
+    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), '-c', cwd, "env PS1='tui-test$ ' bash --norc --noprofile");
+  }
+
+  /** Type a line into the shell. */
+  run(command: string): void {
+    tmux('send-keys', '-t', this.name, '-l', command);
+    tmux('send-keys', '-t', this.name, 'Enter');
+  }
+
+  /** Keys in tmux send-keys names (`Enter`, `Escape`, `C-c`, `Down`) or literal text with `literal`. */
+  keys(...keys: string[]): void {
+    tmux('send-keys', '-t', this.name, ...keys);
+  }
+
+  type(text: string): void {
+    tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
+  /** The visible screen, as plain text (with escapes when `escapes`). */
+  screen(escapes = false): string {
+    return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
+  }
+
+  /** `#{alternate_on}`, `#{cursor_flag}`, ... */
+  format(fmt: string): string {
+    return tmux('display-message', '-p', '-t', this.name, fmt).trim();
+  }
+
+  resize(columns: number, rows: number): void {
+    tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
+  }
+
+  /** Poll the screen until `test` holds; fail with the last screen after `ms`. */
+  async waitFor(test: string | RegExp | ((screen: string) => boolean), ms = 15_000): Promise<string> {
+    const check = typeof test === 'function' ? test : (s: string) => (typeof test === 'string' ? s.includes(test) : test.test(s));
+    const until = Date.now() + ms;
+    let last = '';
+    for (;;) {
+      last = this.screen();
+      if (check(last)) return last;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${String(test)}; screen:\n${last}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', this.name], { stdio: 'ignore' });
+  }
+}
+
+export function killServer(): void {
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
+}
