@@ -10,7 +10,7 @@
 // (npm run build) and, for peak memory, GNU time (/usr/bin/time, Debian package `time`);
 // without it peak RSS is shown as "n/a".
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,17 +44,17 @@ function capture(mib) {
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const devNull = () => openSync('/dev/null', 'w');
 
-/** Runs a command with stdout to /dev/null: wall seconds, peak RSS (KiB, from GNU time) and status. */
+/** Runs a command with stdout to /dev/null: wall seconds, CPU seconds and peak RSS (KiB) from GNU time, status. */
 function run(cmd, argv) {
   const out = devNull();
-  const full = gnuTime ? [gnuTime, ['-f', '%M', cmd, ...argv]] : [cmd, argv];
+  const full = gnuTime ? [gnuTime, ['-f', '%U %S %M', cmd, ...argv]] : [cmd, argv];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1], { cwd: root, stdio: ['ignore', out, 'pipe'], encoding: 'utf8', maxBuffer: 64 << 20 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   closeSync(out);
   const lines = (r.stderr ?? '').trim().split('\n');
-  const rss = gnuTime ? Number(lines.at(-1)) : NaN;
-  return { wall, rss, status: r.status, stderr: gnuTime ? lines.slice(0, -1).join('\n') : r.stderr };
+  const [user, sys, rss] = gnuTime ? (lines.at(-1) ?? '').split(' ').map(Number) : [NaN, NaN, NaN];
+  return { wall, cpu: user + sys, rss, status: r.status, stderr: gnuTime ? lines.slice(0, -1).join('\n') : r.stderr };
 }
 
 const cli = join(root, 'bin/lacpscope.js');
@@ -76,29 +76,25 @@ tools.push({ name: "tcpdump 'ether proto 0x8809'", cmd: 'tcpdump', argv: (f) => 
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function measure(tool, f, n) {
-  run(tool.cmd, tool.argv(f)); // warm-up: page cache, and the first run's one-off costs
-  const walls = [];
-  const rsss = [];
-  for (let i = 0; i < n; i++) {
-    const r = run(tool.cmd, tool.argv(f));
-    if (!tool.ok.includes(r.status)) {
-      console.error(`bench: ${tool.name} exited ${r.status}\n${r.stderr}`);
-      process.exit(1);
-    }
-    walls.push(r.wall);
-    rsss.push(r.rss);
+/** One timed run; a failing tool stops the benchmark. */
+function timed(tool, f) {
+  const r = run(tool.cmd, tool.argv(f));
+  if (!tool.ok.includes(r.status)) {
+    console.error(`bench: ${tool.name} exited ${r.status}\n${r.stderr}`);
+    process.exit(1);
   }
-  return { wall: median(walls), walls, rss: Math.max(...rsss) };
+  return r;
 }
 
-// Interleave the tools run by run, so that a change in machine load hits them alike.
-const results = new Map(tools.map((t) => [t.name, { walls: [], rss: [] }]));
-for (const t of tools) run(t.cmd, t.argv(file));
+// Warm-up (page cache, first-run costs), then the tools interleaved run by run, so that a change
+// in machine load hits them alike.
+const results = new Map(tools.map((t) => [t.name, { walls: [], cpus: [], rss: [] }]));
+for (const t of tools) timed(t, file);
 for (let i = 0; i < runs; i++) {
   for (const t of tools) {
-    const r = measure({ ...t }, file, 1);
+    const r = timed(t, file);
     results.get(t.name).walls.push(r.wall);
+    results.get(t.name).cpus.push(r.cpu);
     results.get(t.name).rss.push(r.rss);
   }
 }
@@ -108,25 +104,29 @@ const fmtMiB = (kib) => (Number.isFinite(kib) ? `${(kib / 1024).toFixed(1)} MiB`
 const ref = median(results.get(tools.find((t) => t.reference).name).walls);
 const mib = bytes / 1048576;
 
-console.log(`file: ${file.slice(root.length + 1)}, ${mib.toFixed(0)} MiB; median of ${runs} interleaved runs after a warm-up; node ${process.version}`);
-console.log(`${'tool'.padEnd(34)} ${'wall'.padStart(10)} ${'MiB/s'.padStart(8)} ${'÷ tcpdump'.padStart(10)} ${'peak RSS'.padStart(11)}   runs`);
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+console.log(`file: ${file.slice(root.length + 1)}, ${mib.toFixed(0)} MiB; ${runs} interleaved runs after a warm-up; node ${process.version}; load average ${load()}`);
+console.log('wall: median (and fastest) run; cpu: median user+sys; ratios from the medians');
+console.log(`${'tool'.padEnd(30)} ${'wall'.padStart(8)} ${'(min)'.padStart(8)} ${'cpu'.padStart(8)} ${'MiB/s'.padStart(7)} ${'÷ tcpdump'.padStart(10)} ${'peak RSS'.padStart(11)}`);
 const rows = [];
 for (const t of tools) {
   const r = results.get(t.name);
   const wall = median(r.walls);
   rows.push({ name: t.name, wall });
   console.log(
-    `${t.name.padEnd(34)} ${fmtS(wall).padStart(10)} ${(mib / wall).toFixed(0).padStart(8)} ${(wall / ref).toFixed(2).padStart(10)} ${fmtMiB(Math.max(...r.rss)).padStart(11)}   ${r.walls.map((w) => w.toFixed(2)).join(' ')}`,
+    `${t.name.padEnd(30)} ${wall.toFixed(3).padStart(8)} ${Math.min(...r.walls).toFixed(3).padStart(8)} ${median(r.cpus).toFixed(3).padStart(8)} ${(mib / wall).toFixed(0).padStart(7)} ${(wall / ref).toFixed(2).padStart(10)} ${fmtMiB(Math.max(...r.rss)).padStart(11)}`,
   );
 }
 
 if (tsharkFile) {
   const t = { name: 'tshark -Y slow', cmd: 'tshark', argv: (f) => ['-r', f, '-Y', 'slow'], ok: [0] };
-  const r = measure(t, tsharkFile, 1);
+  const r = timed(t, tsharkFile);
   const scale = bytes / statSync(tsharkFile).size;
   const wall = r.wall * scale;
   const note = scale === 1 ? '' : ` (measured ${fmtS(r.wall)} on ${tsharkSize} MiB, scaled ×${scale.toFixed(1)})`;
-  console.log(`${t.name.padEnd(34)} ${fmtS(wall).padStart(10)} ${(mib / wall).toFixed(0).padStart(8)} ${(wall / ref).toFixed(2).padStart(10)} ${fmtMiB(r.rss).padStart(11)}${note}`);
+  console.log(
+    `${t.name.padEnd(30)} ${wall.toFixed(3).padStart(8)} ${''.padStart(8)} ${(r.cpu * scale).toFixed(3).padStart(8)} ${(mib / wall).toFixed(0).padStart(7)} ${(wall / ref).toFixed(2).padStart(10)} ${fmtMiB(r.rss).padStart(11)}${note}`,
+  );
   for (const row of rows.filter((x) => x.name.startsWith('lacpscope') || x.name.startsWith('decode-only'))) {
     console.log(`  tshark ÷ ${row.name}: ${(wall / row.wall).toFixed(1)}×`);
   }
@@ -134,5 +134,6 @@ if (tsharkFile) {
 
 // Peak memory must not grow with the file: the same reader on a file 1/16 the size.
 const first = tools[0];
-const flat = measure(first, small, 1);
+timed(first, small);
+const flat = timed(first, small);
 console.log(`${first.name} on ${flatSize} MiB: peak RSS ${fmtMiB(flat.rss)} (vs ${fmtMiB(Math.max(...results.get(first.name).rss))} on ${mib.toFixed(0)} MiB)`);

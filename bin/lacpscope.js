@@ -7,7 +7,8 @@ const fail = (error) => {
       : error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist')
         ? 'lacpscope: not built yet: run `npm run build` in the package directory'
         : `lacpscope: internal error: ${error instanceof Error ? error.message : String(error)}`;
-  process.stderr.write(`${line}\n`);
+  // Printed at exit, after any full-screen view has restored the terminal (its own exit handler).
+  process.once('exit', () => process.stderr.write(`${line}\n`));
   process.exit(2);
 };
 process.on('uncaughtException', fail);

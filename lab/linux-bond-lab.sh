@@ -204,7 +204,9 @@ body_partner_silent() {
   vsctl "$sw" set port bondA lacp=off bond_mode=active-backup
   event "$2" "switch A: lacp=off on bondA (stops sending LACPDUs)"
   at 19.5; guest_show "$1" "$2" "partner silent 4 s"
-  at 50
+  at 25; guest_show "$1" "$2" "partner silent 10 s"
+  # Long enough for Linux's slow-rate LACPDU after it defaults (30 s period).
+  at 95
 }
 
 body_member_down() {
@@ -232,43 +234,19 @@ declare -A CODES=([linux-healthy]="" [linux-one-sided]="NO_PARTNER" [linux-partn
 
 scenario_cleanup() { guest_stop "$1"; cleanup_scenario "$1"; }
 
-run_scenario() {
+scenario_main() {
   local name=$1 dir="$LAB_OUT/$1"
-  rm -rf "$dir" "$LAB_WORK/$name"; mkdir -p "$dir"; rm -f "$LAB_WORK/$name".*
-  (
-    trap 'set +e; scenario_cleanup '"$name" EXIT
-    exec 9>>"$LAB_WORK/$name.trace"; BASH_XTRACEFD=9
-    set -ex
-    scenario_run "$name" "$dir" "${RATE[$name]}" "${OVS_LACP[$name]}" "${BODY[$name]}"
-    write_scenario_json "$dir" "$name" "${DESC[$name]}" "${CODES[$name]}" \
-      "$(jq -n --argjson linux "$(linux_verdict_json "$dir/linux-proc-bonding.txt")" \
-        --arg kernel "$(cat "$KDIR/package")" '{verdicts: {linux: $linux}, guestKernel: $kernel}')"
-  ) >"$LAB_WORK/$name.log" 2>&1
-  local rc=$?
-  [ $rc = 0 ] && echo "ok   $name" || echo "FAIL $name (rc=$rc, see $LAB_WORK/$name.log)"
-  return $rc
+  scenario_run "$name" "$dir" "${RATE[$name]}" "${OVS_LACP[$name]}" "${BODY[$name]}"
+  write_scenario_json "$dir" "$name" "${DESC[$name]}" "${CODES[$name]}" \
+    "$(jq -n --argjson linux "$(linux_verdict_json "$dir/linux-proc-bonding.txt")" \
+      --arg kernel "$(cat "$KDIR/package")" '{verdicts: {linux: $linux}, guestKernel: $kernel}')"
 }
 
-cleanup_all() {
-  local n
-  for n in "${SCENARIOS[@]}"; do scenario_cleanup "$n" >/dev/null 2>&1; done
-}
-
-case "${1:-}" in
-  --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-  --cleanup) cleanup_all; exit 0 ;;
-esac
-
+lab_start "$@"
 require_tools qemu-system-x86_64 busybox ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-appctl \
   tcpdump dumpcap editcap ip jq awk apt-get apt-cache dpkg-deb gzip
-mkdir -p "$LAB_WORK/ovs" "$LAB_OUT"
-cleanup_all
-trap cleanup_all EXIT INT TERM
+lab_prepare "$@"
 prepare_guest
-
-selected=("$@")
-[ ${#selected[@]} = 0 ] && selected=("${SCENARIOS[@]}")
-for s in "${selected[@]}"; do [ -n "${BODY[$s]:-}" ] || die "unknown scenario: $s (see --list)"; done
 
 # One guest at a time: software emulation of several guests on a small host delays their timers,
 # and the captures should show Linux's own timing.

@@ -50,58 +50,61 @@ lacp_bond() {
 
 start_capture() { mark_t0; capture_start "$1" "$(ns_of "$2" a)" $(members a "$3"); }
 
+# finish DIR NAME DESCRIPTION CODES: final verdicts of both switches, captures stopped, scenario.json.
 finish() {
   local dir=$1 name=$2 desc=$3 codes=$4
-  shift 4
-  snapshot "$dir" final "$@"
+  snapshot "$dir" final "$name-A" "$name-B"
   capture_stop "$dir"
   event "$dir" "captures stopped"
   write_scenario_json "$dir" "$name" "$desc" "$codes"
 }
 
+# bonded_pair DIR NAME N MODE_A TIME_A MODE_B TIME_B: switches A and B joined by N cables, captures
+# running, then an LACP bond on each side (MODE_B "off": a static bond without LACP).
+bonded_pair() {
+  local d=$1 n=$2 k=$3 mode_a=$4 time_a=$5 mode_b=$6 time_b=$7 a b
+  a=$(members a "$k"); b=$(members b "$k")
+  local pa pb; pa=$(echo $a | tr ' ' +); pb=$(echo $b | tr ' ' +)
+  two_switches "$n" "$k"; start_capture "$d" "$n" "$k"
+  lacp_bond "$n-A" brA bondA "$mode_a" "$time_a" $SYS_A $a
+  event "$d" "switch A: bond $pa, lacp=$mode_a, lacp-time=$time_a"
+  if [ "$mode_b" = off ]; then
+    vsctl "$n-B" add-bond brB bondB $b bond_mode=active-backup
+    event "$d" "switch B: bond $pb without LACP (lacp=off, active-backup)"
+  else
+    lacp_bond "$n-B" brB bondB "$mode_b" "$time_b" $SYS_B $b
+    event "$d" "switch B: bond $pb, lacp=$mode_b, lacp-time=$time_b"
+  fi
+}
+
 scn_healthy_fast() {
-  local d=$1 n=healthy-fast
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB active fast $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=active, lacp-time=fast"
+  bonded_pair "$1" healthy-fast 2 active fast active fast
   sleep_until 20
-  finish "$d" $n "Two Open vSwitch bonds of two members, both active at the fast rate: healthy." "" $n-A $n-B
+  finish "$1" healthy-fast "Two Open vSwitch bonds of two members, both active at the fast rate: healthy." ""
 }
 
 scn_healthy_slow() {
-  local d=$1 n=healthy-slow
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active slow $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=slow"
-  lacp_bond $n-B brB bondB active slow $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=active, lacp-time=slow"
+  bonded_pair "$1" healthy-slow 2 active slow active slow
   sleep_until 100
-  finish "$d" $n "Two Open vSwitch bonds of two members, both active at the slow rate (one PDU per 30 s): healthy." "" $n-A $n-B
+  finish "$1" healthy-slow "Two Open vSwitch bonds of two members, both active at the slow rate (one PDU per 30 s): healthy." ""
 }
 
 scn_active_passive() {
-  local d=$1 n=active-passive
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB passive fast $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=passive, lacp-time=fast"
+  bonded_pair "$1" active-passive 2 active fast passive fast
   sleep_until 20
-  finish "$d" $n "Switch A active, switch B passive (it answers): healthy." "" $n-A $n-B
+  finish "$1" active-passive "Switch A active, switch B passive (it answers): healthy." ""
 }
 
 scn_passive_passive() {
-  local d=$1 n=passive-passive
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA passive fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=passive, lacp-time=fast"
-  lacp_bond $n-B brB bondB passive fast $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=passive, lacp-time=fast"
+  bonded_pair "$1" passive-passive 2 passive fast passive fast
   sleep_until 40
-  finish "$d" $n "Both bonds passive: neither side starts LACP, the bond never forms." "NO_LACPDUS" $n-A $n-B
+  finish "$1" passive-passive "Both bonds passive: neither side starts LACP, the bond never forms." "NO_LACPDUS"
 }
 
 scn_lacp_off() {
-  local d=$1 n=lacp-off
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  vsctl $n-B add-bond brB bondB b0 b1 bond_mode=active-backup; event "$d" "switch B: bond b0+b1 without LACP (lacp=off, active-backup)"
+  bonded_pair "$1" lacp-off 2 active fast off -
   sleep_until 40
-  finish "$d" $n "Switch A runs LACP, switch B bonds the same links statically without LACP: A has no partner." "NO_PARTNER" $n-A $n-B
+  finish "$1" lacp-off "Switch A runs LACP, switch B bonds the same links statically without LACP: A has no partner." "NO_PARTNER"
 }
 
 scn_key_mismatch() {
@@ -117,7 +120,7 @@ scn_key_mismatch() {
   event "$d" "switch B: same system id, b0+b1 with aggregation key 10 and b2+b3 with aggregation key 20"
   sleep_until 20
   finish "$d" $n "Switch A bonds four links; switch B (one system) gives two of them key 10 and two key 20, so A can aggregate only one pair." \
-    "PARTNER_KEY_MISMATCH ACTOR_KEY_MISMATCH" $n-A $n-B
+    "PARTNER_KEY_MISMATCH ACTOR_KEY_MISMATCH"
 }
 
 scn_two_systems() {
@@ -129,103 +132,62 @@ scn_two_systems() {
   event "$d" "far side: b0+b1 on a bridge with system id $SYS_B, b2+b3 on another bridge with system id $SYS_B2 (two unstacked switches)"
   sleep_until 20
   finish "$d" $n "Switch A's four members are cabled to two different LACP systems (like two switches without a shared MLAG system id): only one pair can be aggregated." \
-    "PARTNER_SYSTEM_MISMATCH" $n-A $n-B
+    "PARTNER_SYSTEM_MISMATCH"
 }
 
 scn_member_down_up() {
   local d=$1 n=member-down-up nb
   nb=$(ns_of $n b)
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB active fast $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=active, lacp-time=fast"
+  bonded_pair "$d" $n 2 active fast active fast
   sleep_until 12; snapshot "$d" "before link down" $n-A $n-B
   ip netns exec "$nb" ip link set b1 down; event "$d" "switch B: ip link set b1 down (a1 loses carrier)"
   sleep_until 20; snapshot "$d" "link down" $n-A $n-B
   ip netns exec "$nb" ip link set b1 up; event "$d" "switch B: ip link set b1 up"
   sleep_until 35
-  finish "$d" $n "Member a1/b1 goes down for about 15 s and comes back: it leaves the bundle and rejoins after renegotiating." \
-    "EXPIRED" $n-A $n-B
+  finish "$d" $n "Member a1/b1 goes down for 8 s and comes back: both ends lose their partner on it (defaulted), then it rejoins the bundle after renegotiating." \
+    "PDU_TIMEOUT EXPIRED DEFAULTED"
 }
 
 scn_partner_stops_lacp() {
   local d=$1 n=partner-stops-lacp
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB active fast $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=active, lacp-time=fast"
+  bonded_pair "$d" $n 2 active fast active fast
   sleep_until 12; snapshot "$d" "healthy" $n-A $n-B
   vsctl $n-B set port bondB lacp=off bond_mode=active-backup; event "$d" "switch B: lacp=off on bondB (stops sending LACPDUs)"
   sleep_until 17; snapshot "$d" "partner silent" $n-A $n-B
   sleep_until 55
   finish "$d" $n "Bundled at the fast rate, then switch B stops LACP: A's members time out after 3 s (expired), then default, and A falls back to the slow rate." \
-    "PDU_TIMEOUT EXPIRED DEFAULTED" $n-A $n-B
+    "PDU_TIMEOUT EXPIRED DEFAULTED"
 }
 
 scn_rate_mismatch() {
-  local d=$1 n=rate-mismatch
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB active slow $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=active, lacp-time=slow"
+  bonded_pair "$1" rate-mismatch 2 active fast active slow
   sleep_until 70
-  finish "$d" $n "Switch A asks for the fast rate, switch B for the slow one: each sends at the rate the other asked for, which is legal." \
-    "ASYMMETRIC_RATE" $n-A $n-B
+  finish "$1" rate-mismatch "Switch A asks for the fast rate, switch B for the slow one: each sends at the rate the other asked for, which is legal." \
+    "ASYMMETRIC_RATE"
 }
 
 scn_system_id_change() {
   local d=$1 n=system-id-change
-  two_switches $n 2; start_capture "$d" $n 2
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1; event "$d" "switch A: bond a0+a1, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB active fast $SYS_B b0 b1; event "$d" "switch B: bond b0+b1, lacp=active, lacp-time=fast"
+  bonded_pair "$d" $n 2 active fast active fast
   sleep_until 12; snapshot "$d" "before change" $n-A $n-B
   vsctl $n-B set port bondB other_config:lacp-system-id=$SYS_B_NEW; event "$d" "switch B: lacp-system-id $SYS_B -> $SYS_B_NEW"
   sleep_until 25
   finish "$d" $n "Switch B's LACP system id changes mid-run (like a bond MAC change after an upgrade): the links renegotiate with the new identity." \
-    "SYSTEM_CHANGED" $n-A $n-B
+    "SYSTEM_CHANGED"
 }
 
 scn_four_member() {
-  local d=$1 n=four-member
-  two_switches $n 4; start_capture "$d" $n 4
-  lacp_bond $n-A brA bondA active fast $SYS_A a0 a1 a2 a3; event "$d" "switch A: bond a0+a1+a2+a3, lacp=active, lacp-time=fast"
-  lacp_bond $n-B brB bondB active fast $SYS_B b0 b1 b2 b3; event "$d" "switch B: bond b0+b1+b2+b3, lacp=active, lacp-time=fast"
+  bonded_pair "$1" four-member 4 active fast active fast
   sleep_until 20
-  finish "$d" $n "Two Open vSwitch bonds of four members each at the fast rate: healthy." "" $n-A $n-B
+  finish "$1" four-member "Two Open vSwitch bonds of four members each at the fast rate: healthy." ""
 }
 
-run_scenario() {
-  local name=$1 dir="$LAB_OUT/$1"
-  rm -rf "$dir"; mkdir -p "$dir"; rm -f "$LAB_WORK/$name".*
-  (
-    trap 'set +e; cleanup_scenario '"$name" EXIT
-    # Trace into the run log only, never into the verdict files.
-    exec 9>>"$LAB_WORK/$name.trace"; BASH_XTRACEFD=9
-    set -ex
-    "scn_${name//-/_}" "$dir"
-  ) >"$LAB_WORK/$name.log" 2>&1
-  local rc=$?
-  [ $rc = 0 ] && echo "ok   $name" || echo "FAIL $name (rc=$rc, see $LAB_WORK/$name.log)"
-  return $rc
-}
+scenario_cleanup() { cleanup_scenario "$1"; }
+scenario_main() { "scn_${1//-/_}" "$LAB_OUT/$1"; }
 
-cleanup_all() {
-  local n
-  for n in "${SCENARIOS[@]}"; do cleanup_scenario "$n" >/dev/null 2>&1; done
-}
-
-case "${1:-}" in
-  --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-  --cleanup) cleanup_all; exit 0 ;;
-esac
-
+lab_start "$@"
 require_tools ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-appctl tcpdump dumpcap editcap ip jq awk
-mkdir -p "$LAB_WORK/ovs" "$LAB_OUT"
-cleanup_all
-trap cleanup_all EXIT INT TERM
-
-selected=("$@")
-[ ${#selected[@]} = 0 ] && selected=("${SCENARIOS[@]}")
-for s in "${selected[@]}"; do
-  declare -F "scn_${s//-/_}" >/dev/null || die "unknown scenario: $s (see --list)"
-done
+lab_prepare "$@"
 
 # Scenarios are independent (own namespaces and switches), so they run side by side.
 pids=()

@@ -93,7 +93,7 @@ capture_start() {
   local dir=$1 ns=$2 i args=()
   shift 2
   for i in "$@"; do
-    ip netns exec "$ns" tcpdump -U -Z root -n -i "$i" -w "$dir/$i.pcap" 'ether proto 0x8809' \
+    ip netns exec "$ns" tcpdump -U --immediate-mode -Z root -n -i "$i" -w "$dir/$i.pcap" 'ether proto 0x8809' \
       >/dev/null 2>>"$LAB_WORK/$(basename "$dir").capture.log" &
     echo $! >>"$dir/.pids"
     args+=(-i "$i")
@@ -106,12 +106,15 @@ capture_start() {
   sleep 1.5
 }
 
-# capture_stop DIR: stop the captures, then cut every file at the moment the stop began, so the
-# per-interface files and all.pcapng hold exactly the same frames (the tools stop one by one).
+# capture_stop DIR: stop the captures and cut every file at the moment the stop was asked for, so
+# the per-interface files and all.pcapng hold exactly the same frames, none of them lost: the
+# tools stop one after the other, and a frame still in the kernel's capture buffer when a tool
+# stops is never written, hence the wait before stopping.
 capture_stop() {
   local dir=$1 p cut f
   [ -f "$dir/.pids" ] || return 0
   cut=$(date +%s.%N)
+  sleep 2
   while read -r p; do kill -INT "$p" 2>/dev/null || true; done <"$dir/.pids"
   sleep 1
   while read -r p; do kill -9 "$p" 2>/dev/null || true; done <"$dir/.pids"
@@ -195,4 +198,48 @@ write_scenario_json() {
       verdicts: {openvswitch: $ovs},
       files: $files
     } * $extra' >"$dir/scenario.json"
+}
+
+# A lab script defines SCENARIOS, scenario_main NAME (runs one scenario into $LAB_OUT/NAME) and
+# scenario_cleanup NAME (removes whatever that scenario may have left), then calls lab_start "$@",
+# require_tools ..., lab_prepare "$@" and run_scenario for each name in ${selected[@]}.
+lab_start() {
+  case "${1:-}" in
+    --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
+    --cleanup) cleanup_all; exit 0 ;;
+  esac
+}
+
+lab_prepare() {
+  local s
+  mkdir -p "$LAB_WORK/ovs" "$LAB_OUT"
+  cleanup_all
+  trap cleanup_all EXIT INT TERM
+  selected=("$@")
+  [ ${#selected[@]} = 0 ] && selected=("${SCENARIOS[@]}")
+  for s in "${selected[@]}"; do
+    [[ " ${SCENARIOS[*]} " == *" $s "* ]] || die "unknown scenario: $s (see --list)"
+  done
+}
+
+cleanup_all() {
+  local n
+  for n in "${SCENARIOS[@]}"; do scenario_cleanup "$n" >/dev/null 2>&1; done
+}
+
+# run_scenario NAME: one scenario in a subshell that cleans up after itself whatever happens; its
+# output goes to $LAB_WORK/NAME.log and a shell trace to $LAB_WORK/NAME.trace.
+run_scenario() {
+  local name=$1 dir="$LAB_OUT/$1" rc
+  rm -rf "$dir" "${LAB_WORK:?}/$name"; mkdir -p "$dir"; rm -f "$LAB_WORK/$name".*
+  (
+    trap 'set +e; scenario_cleanup '"$name" EXIT
+    # Trace into the run log only, never into the verdict files.
+    exec 9>>"$LAB_WORK/$name.trace"; BASH_XTRACEFD=9
+    set -ex
+    scenario_main "$name"
+  ) >"$LAB_WORK/$name.log" 2>&1
+  rc=$?
+  if [ $rc = 0 ]; then echo "ok   $name"; else echo "FAIL $name (rc=$rc, see $LAB_WORK/$name.log)"; fi
+  return $rc
 }

@@ -64,6 +64,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     ifacePorts: new Map(),
     bySystem: new Map(),
     sources: new Map(),
+    systemAlias: new Map(),
     namersOf(id) {
       let m = namers.get(id);
       if (!m) namers.set(id, (m = new Map()));
@@ -120,6 +121,8 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     // The two ends of one link may share a port number: only a port that does not talk to the new one is replaced.
     if (!old || old.system === p.system || old.peerId?.startsWith(`${p.system}/`) || pdu.partner.system === old.system) return;
     p.predecessor = old.id;
+    old.successor = p.id;
+    if (!ctx.systemAlias.has(p.system)) ctx.systemAlias.set(p.system, old.system);
     const rec = ctx.log.open(
       `SYSTEM_CHANGED|${id}`,
       {
@@ -161,8 +164,11 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       timelineDropped: 0,
       stack: 'unknown',
       everPartnered: false,
+      changed: true,
+      linked: false,
       lastPeerId: null,
       predecessor: null,
+      successor: null,
     };
     ctx.ports.set(id, p);
     addTo(ctx.bySystem, a.system, p);
@@ -213,10 +219,14 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     } else if (peer !== null) {
       ctx.namersOf(peer).get(id)!.last = t;
     }
-    if (peer !== null) {
+    if (peer !== null && peer !== p.lastPeerId) {
+      p.linked = false;
       p.lastPeerId = peer;
+    }
+    if (peer !== null && !p.linked) {
       const q = ctx.ports.get(peer);
       if (q && q.peerId === id) {
+        p.linked = q.linked = true;
         const lid = linkId(id, peer);
         if (!links.has(lid)) links.set(lid, id < peer ? [id, peer] : [peer, id]);
       }
@@ -226,7 +236,8 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       if (stack !== 'unknown' || isNew) p.stack = stack;
     }
     let events = NO_EVENTS;
-    if (isNew || changes.length) {
+    p.changed = isNew || changes.length > 0;
+    if (p.changed) {
       if (p.timeline.length >= th.maxTimelineEntries) {
         // Keep the first entry (the starting state) and the most recent ones.
         p.timeline.splice(1, 1);
@@ -245,7 +256,8 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       events = [{ kind: 'port-changed', port: id, time: pdu.time }];
     }
     for (const r of rules) r.onLacp?.(ctx, p, pdu, t, dup);
-    if ((isCurrent(pdu) && peer !== null) || (a.state & (BIT.expired | BIT.defaulted)) === BIT.expired) p.everPartnered = true;
+    // Expired implies a partner was heard before, when the PDU still records one.
+    if (peer !== null && (isCurrent(pdu) || (a.state & (BIT.expired | BIT.defaulted)) === BIT.expired)) p.everPartnered = true;
     return events;
   }
 
@@ -339,10 +351,18 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       const s = sourceAcc(pdu.source);
       s.slow++;
       if (s.first === null) s.first = { t, time: pdu.time };
-      if (s.last === null || t >= s.last.t) s.last = { t, time: pdu.time };
+      if (s.last === null) s.last = { t, time: pdu.time };
+      else if (t >= s.last.t) {
+        s.last.t = t;
+        s.last.time = pdu.time;
+      }
       const c = ctx.ifaceClock.get(pdu.interface);
-      if (!c || t >= c.t) ctx.ifaceClock.set(pdu.interface, { t, time: pdu.time });
-      if (pdu.problems.some((pr) => pr.severity === 'error')) s.malformed++;
+      if (!c) ctx.ifaceClock.set(pdu.interface, { t, time: pdu.time });
+      else if (t >= c.t) {
+        c.t = t;
+        c.time = pdu.time;
+      }
+      if (pdu.problems.length && pdu.problems.some((pr) => pr.severity === 'error')) s.malformed++;
       if (pdu.subtype === 'lacp') {
         s.lacpdus++;
         return withFresh(handleLacp(pdu, t));

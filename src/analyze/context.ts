@@ -34,12 +34,17 @@ export interface PortState {
   timeline: TimelineEntry[];
   timelineDropped: number;
   stack: Stack;
+  /** Whether a link with `lastPeerId` is known (skips the lookup in the steady state). */
+  linked: boolean;
+  /** Whether the PDU being processed changed anything in the timeline (rules skip steady-state work). */
+  changed: boolean;
   /** Ever Current with a partner, or Expired (which implies it had one). */
   everPartnered: boolean;
   /** The last port it named as partner (kept after it expires or defaults). */
   lastPeerId: string | null;
-  /** The port id this one replaced after a system id change. */
+  /** The port id this one replaced after a system id change, and the one that replaced it. */
   predecessor: string | null;
+  successor: string | null;
 }
 
 export interface Clock {
@@ -59,6 +64,8 @@ export interface Ctx {
   ifacePorts: Map<string, PortState[]>;
   bySystem: Map<string, PortState[]>;
   sources: Map<string, SourceAcc>;
+  /** New system id -> the one it replaced (SYSTEM_CHANGED), so both count as one partner. */
+  systemAlias: Map<string, string>;
   /** Ports whose latest PDU names `id` (kept even before `id` itself is seen). */
   namersOf(id: string): Map<string, Namer>;
 }
@@ -145,6 +152,17 @@ export function receiverTimeout(ctx: Ctx, s: PortState, pdu: LacpPdu): number {
 
 export function isCurrent(pdu: LacpPdu): boolean {
   return (pdu.actor.state & (BIT.expired | BIT.defaulted)) === 0;
+}
+
+/** A system id with renames (SYSTEM_CHANGED) followed back to the first one seen. */
+export function canonicalSystem(ctx: Ctx, system: string): string {
+  let s = system;
+  for (let i = 0; i < 16; i++) {
+    const prev = ctx.systemAlias.get(s);
+    if (prev === undefined) break;
+    s = prev;
+  }
+  return s;
 }
 
 /** `port 22 of system 00:13:c4:12:0f:00 (Cisco, on eth0)`. */

@@ -55,10 +55,9 @@ export function fingerprint(pdu: LacpPdu): Stack {
   if (a.state & BIT.defaulted && p.system === NULL_SYSTEM && p.systemPriority === 1 && p.key === 1 && p.portPriority === 1) {
     return 'juniper';
   }
-  if (a.systemPriority === 65535) {
-    if (a.portPriority === 65535) return 'openvswitch';
-    if (a.portPriority === 255) return a.key === 0 ? 'teamd' : 'linux';
-  }
+  // Open vSwitch: port priority 65535, system priority 65534 by default (65535 in its tests).
+  if (a.portPriority === 65535 && a.systemPriority >= 65534) return 'openvswitch';
+  if (a.systemPriority === 65535 && a.portPriority === 255) return a.key === 0 ? 'teamd' : 'linux';
   if (pdu.collectorMaxDelay === CISCO_COLLECTOR_DELAY) return 'cisco';
   const byOui = ouiOf(a.system) ?? ouiOf(pdu.src);
   if (byOui) return byOui;

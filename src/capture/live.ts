@@ -238,8 +238,11 @@ export function startLiveCapture(options: LiveOptions): LiveCapture {
 
   const handleStderrLine = (c: Capture, line: string) => {
     if (!line) return;
-    c.stderr.push(line);
-    if (c.stderr.length > 50) c.stderr.shift();
+    if (!isStatsLine(line)) {
+      // Kept for explaining an exit; the counters (asked for every second) would crowd it out.
+      c.stderr.push(line);
+      if (c.stderr.length > 20) c.stderr.shift();
+    }
     const drop = DROP_LINE.exec(line);
     if (drop) {
       const n = Number(drop[1]);
@@ -322,10 +325,8 @@ export function startLiveCapture(options: LiveOptions): LiveCapture {
       } catch {
         // A fatal stream error was already reported when it was pushed.
       }
-      if (!stopping || !cap.listening) {
-        const failed = !cap.listening || code !== 0 || !stopping;
-        if (failed && !cap.error) fail(cap, explainTcpdumpFailure(iface, cap.stderr, code, signal));
-      }
+      // Exiting is a failure unless lacpscope stopped it after it had started.
+      if ((!stopping || !cap.listening) && !cap.error) fail(cap, explainTcpdumpFailure(iface, cap.stderr, code, signal));
       if (captures.every((x) => x.exited)) finish();
     });
   }

@@ -6,8 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import { createAutoReader, isGzip } from './detect.js';
 import type { CaptureReader, Frame, FrameSink, SourceStats } from './frame.js';
@@ -116,6 +115,8 @@ async function* feed(path: string, reader: CaptureReader, options: ReadCaptureOp
     let chunks: AsyncIterable<Uint8Array>;
     if (!first.done && isGzip(first.value)) {
       stats.gzip = true;
+      // Loaded only for gzip input: start-up time counts on every run.
+      const [{ Readable }, { createGunzip }] = await Promise.all([import('node:stream'), import('node:zlib')]);
       // zlib keeps a reference to each chunk until it has inflated it, so it gets its own
       // (non-reused) buffers: a fresh stream for a file, standard input's chunks as they come.
       let source: Readable;
@@ -136,8 +137,10 @@ async function* feed(path: string, reader: CaptureReader, options: ReadCaptureOp
         );
         compressedRead = () => n;
       }
-      chunks = source.pipe(createGunzip({ chunkSize: 256 * 1024 })).on('error', () => undefined);
-      source.on('error', (e) => (chunks as Readable).destroy(e));
+      const gunzip = source.pipe(createGunzip({ chunkSize: 256 * 1024 }));
+      // A read error of the compressed input ends the inflated stream with that error.
+      source.on('error', (e) => gunzip.destroy(e));
+      chunks = gunzip;
     } else {
       let n = 0;
       compressedRead = () => n;

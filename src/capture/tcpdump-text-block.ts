@@ -5,12 +5,12 @@
  */
 import { LINKTYPE } from './frame.js';
 import { slowPayloadOffset } from './linklayer.js';
-import { CONTINUATION as C, SLOW_CUT_MARK, directionOf, parseHexLine, type PacketLine } from './tcpdump-text-lines.js';
+import { CONTINUATION as C, SLOW_CUT, directionOf, parseHexLine, type PacketLine } from './tcpdump-text-lines.js';
 import { buildEthernetFrame, buildSll2Frame, buildSllFrame, encodeLacpPayload, encodeMarkerPayload, type PortFields } from '../decode/encode.js';
 import { SLOW_PDU_LENGTH, STATE_BITS } from '../decode/fields.js';
 
 const ZERO_MAC = '00:00:00:00:00:00';
-const CUT = SLOW_CUT_MARK.trim();
+const CUT = SLOW_CUT.trim();
 const ZERO_PORT: PortFields = { systemPriority: 0, system: ZERO_MAC, key: 0, portPriority: 0, port: 0, state: 0 };
 
 /** tcpdump's OAM words (print-slow.c), which differ from the decoder's names in places. */
@@ -38,6 +38,8 @@ const COLLECTOR_LENGTH = 16;
 const MARKER_VALUE = 4;
 const MARKER_LENGTH = 16;
 const MAX_DUMP = 262144;
+/** Drop-eligible indicator in the high byte of a VLAN TCI. */
+const DEI_BIT = 0x10;
 
 /** The bytes of one hex dump so far, and the offset its next line must carry. */
 interface HexRun {
@@ -229,6 +231,17 @@ export class SlowBlock {
     return true;
   }
 
+  /** The walk reached its terminator (LACP, Marker) or end marker (OAM). */
+  terminated(): boolean {
+    const last = this.owner;
+    return (last.kind === 'tlv' || last.kind === 'oamTlv') && last.type === 0;
+  }
+
+  /** Terminated, and no hex dump has begun since. */
+  ended(): boolean {
+    return this.terminated() && this.current === null && this.free.length === 0;
+  }
+
   /** Bytes of the payload after its first `n` (what a dump of "the rest" holds). */
   private restAfter(n: number): number {
     return Math.max(0, (this.head.slow?.length ?? n) - n);
@@ -409,6 +422,11 @@ function withLinkHeader(head: PacketLine, linkType: number, payload: Uint8Array)
   } else {
     data = buildEthernetFrame({ ...common, dst: l.dst ?? undefined });
   }
+  // The encoder has no drop-eligible bit; set it in each tag's TCI where tcpdump printed `DEI`.
+  const tags = headerLength(linkType, 0);
+  l.vlans.forEach((v, i) => {
+    if (v.dei) data[tags + 4 * i] |= DEI_BIT;
+  });
   return data;
 }
 

@@ -26,7 +26,7 @@ export interface LinkFields {
   linkType: number | null;
   src: string | null;
   dst: string | null;
-  vlans: { tpid: number; id: number; pcp: number }[];
+  vlans: { tpid: number; id: number; pcp: number; dei: boolean }[];
   /** Frame length on the wire as printed after the -e fields. */
   frameLength: number | null;
   /** EtherType printed by -e after the tags (0x8809 for slow frames). */
@@ -85,18 +85,20 @@ const SLL2_E = new RegExp(`^ifindex (\\d+) ${MAC} `);
 const SLL2_NO_NAME = new RegExp(`^(In|Out|B|M|P) +ifindex (\\d+) ${MAC} `);
 const SLL_E = new RegExp(`^(In|Out|B|M|P) ${MAC} `);
 const ETHER_E = new RegExp(`^${MAC} > ${MAC}, `);
-const ETHERTYPE = /^ethertype [^,]*?\(0x([0-9a-fA-F]{4})\), length (\d+): /;
+const ETHERTYPE = /^ethertype [^,]*?\(0x([0-9a-fA-F]{4})\), length:? (\d+): /;
 // Linux cooked headers print the inner EtherType by name only.
-const VLAN = /^vlan (\d+), p (\d+)(?:, DEI)?, ethertype ([^,(]*?)(?: \(0x([0-9a-fA-F]{4})\))?, /;
+const VLAN = /^vlan (\d+), p (\d+)(, DEI)?, ethertype ([^,(]*?)(?: \(0x([0-9a-fA-F]{4})\))?, /;
 const ETHERTYPE_NAMES: Readonly<Record<string, number>> = {
   'Slow Protocols': 0x8809,
   '802.1Q': 0x8100,
   '802.1Q-QinQ': 0x88a8,
   '802.1Q-9100': 0x9100,
 };
+// tcpdump before 4.6 printed `length: N`; the colon is optional throughout.
 const SLOW_HEADER =
-  /^(?:(LACP|MARKER)v(\d+), length (\d+)|(LACP|MARKER) version (\d+) packet not supported|(OAM|OSSP), length (\d+)|unknown \((\d+)\), length (\d+))/;
-const SLOW_CUT = ' [|slow]';
+  /^(?:(LACP|MARKER)v(\d+), length:? (\d+)|(LACP|MARKER) version (\d+) packet not supported|(OAM|OSSP), length:? (\d+)|unknown \((\d+)\), length:? (\d+))/;
+/** tcpdump's mark where the snapshot length cut a slow frame. */
+export const SLOW_CUT = ' [|slow]';
 const TOO_SHORT = '(packet is too short)';
 /** Packet lines of other protocols that start straight with a protocol name (no -e, no time stamp). */
 const KNOWN_START = /^(?:IP6? |ARP, |STP |LLDP|CDPv|LLC|IPX|vlan \d+, p \d+|ethertype )/;
@@ -194,9 +196,9 @@ function parseLink(s: string, link: LinkFields): string {
     rest = rest.slice(m[0].length);
     let tpid = link.etherType;
     while ((m = VLAN.exec(rest))) {
-      const inner = m[4] !== undefined ? parseInt(m[4], 16) : ETHERTYPE_NAMES[m[3]];
+      const inner = m[5] !== undefined ? parseInt(m[5], 16) : ETHERTYPE_NAMES[m[4]];
       if (inner === undefined) break;
-      link.vlans.push({ tpid, id: Number(m[1]), pcp: Number(m[2]) });
+      link.vlans.push({ tpid, id: Number(m[1]), pcp: Number(m[2]), dei: m[3] !== undefined });
       tpid = inner;
       rest = rest.slice(m[0].length);
     }
@@ -292,7 +294,7 @@ export function parseHexLine(text: string): HexLine | null {
 }
 
 export const CONTINUATION = {
-  tlv: /^(.+?) TLV \(0x([0-9a-fA-F]{2})\), length (\d+)/,
+  tlv: /^(.+?) TLV \(0x([0-9a-fA-F]{2})\), length:? (\d+)/,
   port: new RegExp(`^System ${MAC}, System Priority (\\d+), Key (\\d+), Port (\\d+), Port Priority (\\d+)`),
   state: /^State Flags \[([^\]]*)\]/,
   maxDelay: /^Max Delay (\d+)/,
@@ -316,4 +318,3 @@ export const CONTINUATION = {
   linkTypeNote: /link-type ([A-Z0-9_]+)/,
 } as const;
 
-export const SLOW_CUT_MARK = SLOW_CUT;

@@ -1,8 +1,15 @@
 /**
  * Reader for the text tcpdump prints (`tcpdump -v`, `-vv`, `-e`, `-n`, `-#`, `-x`/`-xx`/`-X`/`-XX`,
  * every `-t` style, Ethernet and `-i any`), streaming: chunks may split lines and UTF-8 sequences
- * anywhere. Each Slow Protocols packet becomes a Frame as soon as the next packet line (or the end
- * of input) shows that its text is complete.
+ * anywhere. Each Slow Protocols packet becomes a Frame as soon as its text is complete: at the next
+ * packet line (or the end of input), or at its terminator once earlier frames have shown that no hex
+ * dump follows one.
+ *
+ * Bytes: a full-frame hex dump (-xx/-XX) is taken as it is; a payload dump (-x/-X) gets a link
+ * header built from the -e / `-i any` fields (zeros where none were printed); otherwise the payload
+ * is rebuilt from the printed fields and the per-TLV dumps of -vv. Where tcpdump printed only part of
+ * a frame (no -v, a version it does not decode, a snapshot cut) the frame holds the bytes known, and
+ * its original length says how long it was; `stats.skipped` says why, once per reason.
  *
  * What is counted: `stats.frames` counts packet lines (lines that start with a frame number or a
  * time stamp, or, under -t, with a link-layer prefix, a slow-protocol header or a known protocol
@@ -118,6 +125,8 @@ interface OpenBlock {
   index: number;
   timeNs: bigint;
   slow: SlowBlock | null;
+  /** Its frame went out before the next packet line (see `continues`). */
+  emitted: boolean;
 }
 
 export function createTcpdumpTextReader(name: string, onFrame: FrameSink, options: TcpdumpTextOptions = {}): CaptureReader {
@@ -134,6 +143,8 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
   let block: OpenBlock | null = null;
   let ended = false;
   let lastBlank = false;
+  /** Whether a full-frame hex dump followed the terminator of the last complete slow frame (unknown before one). */
+  let dumpsFollow: boolean | null = null;
 
   let unlisted: { offset: number; message: string } | null = null;
   let unlistedCount = 0;
@@ -173,8 +184,15 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
   function closeBlock(cutAt: number | null = null): void {
     const b = block;
     block = null;
-    if (!b || !b.slow) return;
+    if (!b || !b.slow || b.emitted) return;
+    emit(b, cutAt);
+  }
+
+  function emit(b: OpenBlock, cutAt: number | null): void {
+    if (!b.slow) return;
+    b.emitted = true;
     const built = buildFrame(b.slow);
+    if (b.slow.terminated()) dumpsFollow = built.fromDump;
     // A packet line with nothing after its prefix is a slow frame only if tcpdump said so, or if
     // the hex dump under it (an EtherType tcpdump does not decode, such as 802.1ad under SLL2) is one.
     const tentative = b.head.emptyTail && !b.head.slowBare && !b.slow.confirmed;
@@ -202,8 +220,17 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
   }
 
   /** Feeds a line to the open slow block; true when it is one of its continuation lines. */
+  /**
+   * Feeds a line to the open slow block; true when it is one of its continuation lines. Once the
+   * text has shown that no hex dump follows a terminator, a frame goes out at its terminator
+   * rather than at the next packet line, so text piped from a running tcpdump shows it at once.
+   */
   function continues(trimmed: string): boolean {
-    return block?.slow?.line(trimmed) ?? false;
+    const b = block;
+    if (!b?.slow) return false;
+    const used = b.slow.line(trimmed);
+    if (used && !b.emitted && dumpsFollow === false && b.slow.ended()) emit(b, null);
+    return used;
   }
 
   function handleLine(raw: string, offset: number): void {
@@ -229,7 +256,7 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
     if (head.slow || head.slowBare || head.emptyTail) slow = new SlowBlock(head, linkTypeHint);
     if (bare) slow?.line(trimmed);
     if (head.slowUnreadable) skip(offset, lineNo, `frame ${index}: a Slow Protocols packet line lacpscope cannot read: "${trimmed.slice(0, 160)}"`);
-    block = { head, offset, line: lineNo, index, timeNs, slow };
+    block = { head, offset, line: lineNo, index, timeNs, slow, emitted: false };
   }
 
   function appendPending(piece: Uint8Array): void {

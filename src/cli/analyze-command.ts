@@ -4,7 +4,7 @@ import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderText } from '../report/text.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, analyzeHelp, checkDate, oneOf, parseCommand, type FailOn } from './args.js';
-import { answeredInfo, colorWanted, usageError, type CliIo } from './io.js';
+import { answeredInfo, checkInputs, colorWanted, usageError, type CliIo } from './io.js';
 import { LineOutput } from './output.js';
 import { analyzeInputs } from './pipeline.js';
 import { parseThresholds, thresholdTable } from './thresholds.js';
@@ -56,5 +56,6 @@ export async function analyzeCommand(argv: string[], io: CliIo): Promise<number>
     color: colorWanted(io, values['no-color']),
   };
   if (positionals.length === 0) throw usageError('analyze needs at least one FILE (- for standard input)', 'analyze');
+  checkInputs(positionals, io, 'analyze');
   return printReport(run, io);
 }

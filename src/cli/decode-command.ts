@@ -3,7 +3,7 @@ import type { SourceStats } from '../capture/frame.js';
 import { formatJsonl, formatTextLine } from '../decode/format.js';
 import type { SlowPdu } from '../decode/pdu.js';
 import { COMMON_OPTIONS, INPUT_OPTIONS, checkDate, decodeHelp, oneOf, parseCommand } from './args.js';
-import { answeredInfo, errorLine, usageError, writeLine, type CliIo } from './io.js';
+import { answeredInfo, checkInputs, errorLine, usageError, writeLine, type CliIo } from './io.js';
 import { LineOutput } from './output.js';
 import { readInputs } from './pipeline.js';
 
@@ -44,6 +44,7 @@ export async function decodeCommand(argv: string[], io: CliIo): Promise<number> 
   const format = oneOf(values.format, ['text', 'jsonl'] as const, 'text', 'format', 'decode');
   const date = checkDate(values.date, 'decode');
   if (positionals.length === 0) throw usageError('decode needs at least one FILE (- for standard input)', 'decode');
+  checkInputs(positionals, io, 'decode');
 
   const stop = new AbortController();
   const out = new LineOutput(io.stdout, () => stop.abort());

@@ -6,10 +6,19 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
   env: Record<string, string | undefined>;
+  /** Standard input is a terminal: `-` would wait for a capture that is not coming. */
+  stdinIsTTY?: boolean;
 }
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdinIsTTY: process.stdin.isTTY === true };
+}
+
+/** Inputs as given; `-` with a terminal on standard input is a mistake worth naming at once. */
+export function checkInputs(paths: readonly string[], io: CliIo, command?: string): void {
+  if (io.stdinIsTTY && paths.includes('-')) {
+    throw usageError("'-' reads a capture from standard input, but it is a terminal: pipe one in, e.g. tcpdump -U -w - ... | lacpscope -", command);
+  }
 }
 
 export function usageError(message: string, command?: string): LacpscopeError {

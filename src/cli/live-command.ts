@@ -109,7 +109,7 @@ function summaryLine(summary: LiveSummary): string {
 }
 
 function findingLine(f: Finding): string {
-  const where = f.link ?? f.port ?? '';
+  const where = f.port ?? f.link ?? '';
   return `! ${f.severity.toUpperCase()} ${f.code} ${f.time}${where ? ` ${where}` : ''}: ${f.message}`;
 }
 
@@ -184,6 +184,9 @@ async function runView(options: LiveCommandOptions, io: CliIo): Promise<number> 
   const onStatus = (s: LiveStatus) => {
     if (s.kind === 'stopped') stoppedMessage = s.message;
   };
+  // Loading the TUI (React, Ink) takes a while: do it while tcpdump starts.
+  const tui = import('../tui/run.js');
+  tui.catch(() => undefined);
   const capture = await startOrExplain(options, onFrame, onStatus, io);
   if (!capture) return 2;
   let lastFrames = -1;
@@ -206,7 +209,7 @@ async function runView(options: LiveCommandOptions, io: CliIo): Promise<number> 
     feed.end();
   });
   const removeSignals = onStopSignals(() => void capture.stop());
-  const { runTui } = await import('../tui/run.js');
+  const { runTui } = await tui;
   const title = `live: ${options.interfaces.join(', ')}${options.write ? ` -> ${options.write}` : ''}`;
   try {
     await runTui({

@@ -3,7 +3,7 @@
  * read every input (readCapture), merge by time (mergeByTime), decode (decodeFrame), and hand the
  * decoded frames to a printer, to the analyzer, or to the TUI as a FeedEvent stream.
  */
-import type { Frame, SourceStats } from '../capture/frame.js';
+import type { SourceStats } from '../capture/frame.js';
 import { mergeByTime } from '../capture/merge.js';
 import { openCapture, readCapture } from '../capture/source.js';
 import { decodeFrame } from '../decode/decode.js';

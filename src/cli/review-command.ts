@@ -8,7 +8,7 @@ import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import type { FeedEvent } from '../tui/feed.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, checkDate, mainHelp, oneOf, parseCommand } from './args.js';
 import { printReport } from './analyze-command.js';
-import { answeredInfo, colorWanted, errorLine, writeLine, type CliIo } from './io.js';
+import { answeredInfo, checkInputs, colorWanted, errorLine, writeLine, type CliIo } from './io.js';
 import { createFeed, isStream } from './pipeline.js';
 import { parseThresholds } from './thresholds.js';
 
@@ -78,6 +78,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
   const date = checkDate(values.date);
   const thresholds = parseThresholds(values.threshold);
   const failOn = oneOf(values['fail-on'], FAIL_ON, 'error', 'fail-on');
+  checkInputs(positionals, io);
   const paths = positionals.length ? positionals : [demoCapture()];
 
   if (io.stdout.isTTY !== true) {

@@ -13,16 +13,19 @@ import {
   LACP_FIELDS,
   LACP_VERSIONS,
   LACP_TLV_TYPES,
+  lacpTlvName,
   LACP_TLV_WALK_OFFSET,
   MARKER_FIELDS,
   MARKER_TLV,
   OAM_CODES,
   OAM_FIELDS,
+  OSSP_FIELDS,
   OSSP_OUIS,
   SLOW_DESTINATIONS,
   SLOW_PDU_LENGTH,
   SLOW_SUBTYPE,
   type FieldDef,
+  type FieldKind,
 } from './fields.js';
 import { flagNames } from './format.js';
 import type { DecodedFrame, LacpPdu, MarkerPdu, OamPdu, OsspPdu, PortInfo, Problem, SlowPdu, Tlv, UnknownSlowPdu } from './pdu.js';
@@ -92,19 +95,6 @@ class Cursor {
 }
 
 
-/** A field's value by kind; `undefined` when its bytes are not all there. */
-function readField(c: Cursor, f: FieldDef): number | string | undefined {
-  if (!c.has(f.offset, f.size)) return undefined;
-  switch (f.kind) {
-    case 'mac':
-      return c.mac(f.offset);
-    case 'reserved':
-      return c.hex(f.offset, f.size);
-    default:
-      return c.uint(f.offset, f.size);
-  }
-}
-
 class Problems {
   readonly list: Problem[] = [];
   constructor(private readonly payloadOffset: number) {}
@@ -133,32 +123,103 @@ function reportMissing(frame: Frame, c: Cursor, probs: Problems, needed: number,
   }
 }
 
-/**
- * Wireshark's TLV type and length checks (errors). The version 1 terminator type is the one
- * check neither Wireshark nor any receiver makes, so it is only a warning (`typeSeverity`).
- */
-function checkHeader(f: FieldDef, value: number | string | undefined, probs: Problems, label: string, typeSeverity: Problem['severity'] = 'error'): void {
-  if (typeof value !== 'number' || f.expect === undefined || value === f.expect) return;
-  if (f.kind === 'tlvType') {
-    probs.add(PROBLEM.WRONG_TLV_TYPE, typeSeverity, `${label} TLV type is 0x${hex2(value)}, 0x${hex2(f.expect)} expected`, f.offset);
-  } else if (f.kind === 'tlvLength') {
-    probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `${label} TLV length is ${value}, ${f.expect} expected`, f.offset);
-  }
-}
-
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
-function groupLabel(name: string): string {
-  const g = name.split('.')[0];
-  return g.charAt(0).toUpperCase() + g.slice(1);
+/** A table field compiled once into one uniform shape, so the per-frame loop stays cheap. */
+interface Step {
+  readonly def: FieldDef;
+  readonly offset: number;
+  readonly size: number;
+  readonly kind: FieldKind;
+  /** -1 when any value is accepted. */
+  readonly expect: number;
+  /** Where the value goes in the PDU object; null for bytes that are checked, not stored. */
+  readonly path: readonly string[] | null;
+  /** How problem messages name the field: `Actor` (TLV header), `Terminator pad` (reserved). */
+  readonly label: string;
+  readonly code: ProblemCode;
+  readonly severity: Problem['severity'];
 }
 
-function checkReserved(c: Cursor, f: FieldDef, probs: Problems, what: string): void {
-  if (c.nonZero(f.offset, f.size)) {
-    probs.add(PROBLEM.NONZERO_RESERVED, 'info', `${what} is not zero (${c.hex(f.offset, c.avail(f.offset, f.size))})`, f.offset);
+type StepOverride = Partial<Pick<Step, 'label' | 'code' | 'severity'>>;
+
+function compile(fields: readonly FieldDef[], overrides: Record<string, StepOverride>): Step[] {
+  return fields.map((def) => {
+    const group = def.name.includes('.') ? def.name.slice(0, def.name.indexOf('.')) : def.name;
+    const Group = group.charAt(0).toUpperCase() + group.slice(1);
+    const stored = def.kind !== 'tlvType' && def.kind !== 'tlvLength' && def.kind !== 'reserved' && def.name !== 'subtype';
+    const checked = def.kind === 'reserved' ? { label: `${Group} reserved`, code: PROBLEM.NONZERO_RESERVED, severity: 'info' as const } : { label: Group, code: PROBLEM.WRONG_TLV_TYPE, severity: 'error' as const };
+    return {
+      def,
+      offset: def.offset,
+      size: def.size,
+      kind: def.kind,
+      expect: def.expect ?? -1,
+      path: stored ? def.name.split('.') : null,
+      ...checked,
+      ...overrides[def.name],
+    };
+  });
+}
+
+/** The version 1 terminator type is checked by neither Wireshark nor any receiver: only a warning. */
+const LACP_STEPS = compile(LACP_FIELDS, {
+  'terminator.tlvType': { severity: 'warning' },
+  'terminator.reserved': { label: 'Terminator pad' },
+});
+
+const MARKER_STEPS = compile(MARKER_FIELDS, {
+  'marker.pad': { label: 'Marker pad value', code: PROBLEM.NONZERO_PAD, severity: 'warning' },
+  'terminator.reserved': { label: 'Marker reserved' },
+});
+
+function checkReserved(c: Cursor, s: Pick<Step, 'offset' | 'size' | 'label' | 'code' | 'severity'>, probs: Problems): void {
+  if (c.nonZero(s.offset, s.size)) {
+    probs.add(s.code, s.severity, `${s.label} is not zero (${c.hex(s.offset, c.avail(s.offset, s.size))})`, s.offset);
   }
+}
+
+function setPath(obj: object, path: readonly string[], value: number | string): void {
+  let cur = obj as Record<string, unknown>;
+  for (let i = 0; i < path.length - 1; i++) cur = cur[path[i]] as Record<string, unknown>;
+  cur[path[path.length - 1]] = value;
+}
+
+/**
+ * Reads the fixed fields before `limit` into `target` and makes Wireshark's TLV type and length
+ * checks and the reserved-byte checks. Returns the first field whose bytes are not all there.
+ */
+function decodeFixed(c: Cursor, steps: readonly Step[], limit: number, target: object, probs: Problems): FieldDef | undefined {
+  let firstMissing: FieldDef | undefined;
+  for (const s of steps) {
+    if (s.offset >= limit) break;
+    if (!c.has(s.offset, s.size)) {
+      firstMissing ??= s.def;
+      if (s.kind === 'reserved') checkReserved(c, s, probs);
+      continue;
+    }
+    switch (s.kind) {
+      case 'tlvType':
+      case 'tlvLength': {
+        const v = c.uint(s.offset, 1);
+        if (s.expect < 0 || v === s.expect) break;
+        if (s.kind === 'tlvType') probs.add(PROBLEM.WRONG_TLV_TYPE, s.severity, `${s.label} TLV type is 0x${hex2(v)}, 0x${hex2(s.expect)} expected`, s.offset);
+        else probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `${s.label} TLV length is ${v}, ${s.expect} expected`, s.offset);
+        break;
+      }
+      case 'reserved':
+        checkReserved(c, s, probs);
+        break;
+      case 'mac':
+        if (s.path) setPath(target, s.path, c.mac(s.offset));
+        break;
+      default:
+        if (s.path) setPath(target, s.path, c.uint(s.offset, s.size));
+    }
+  }
+  return firstMissing;
 }
 
 function emptyPort(): PortInfo {
@@ -189,20 +250,8 @@ function decodeLacp(frame: Frame, base: Base, c: Cursor, probs: Problems): LacpP
   const version = c.has(1, 1) ? c.uint(1, 1) : 0;
   const walk = version >= 2;
   const pdu: LacpPdu = { ...base, subtype: 'lacp', version, actor: emptyPort(), partner: emptyPort(), collectorMaxDelay: 0, tlvs: [] };
-  let firstMissing: FieldDef | undefined;
-  for (const f of LACP_FIELDS) {
-    // Version 2 and later: the fixed layout ends at the collector; the rest is a TLV walk.
-    if (walk && f.offset >= LACP_TLV_WALK_OFFSET) break;
-    const value = readField(c, f);
-    if (value === undefined) {
-      firstMissing ??= f;
-      if (f.kind === 'reserved') checkReserved(c, f, probs, `${groupLabel(f.name)} reserved`);
-      continue;
-    }
-    if (f.kind === 'tlvType' || f.kind === 'tlvLength') checkHeader(f, value, probs, groupLabel(f.name), f.name === 'terminator.tlvType' ? 'warning' : 'error');
-    else if (f.kind === 'reserved') checkReserved(c, f, probs, f.name === 'terminator.reserved' ? 'Terminator pad' : `${groupLabel(f.name)} reserved`);
-    else if (f.name !== 'subtype') setPath(pdu, f.name, value);
-  }
+  // Version 2 and later: the fixed layout ends at the collector; the rest is a TLV walk.
+  let firstMissing = decodeFixed(c, LACP_STEPS, walk ? LACP_TLV_WALK_OFFSET : SLOW_PDU_LENGTH, pdu, probs);
   if (c.has(1, 1)) versionProblem(version, probs);
   pdu.actor.flags = flagNames(pdu.actor.state);
   pdu.partner.flags = flagNames(pdu.partner.state);
@@ -217,7 +266,10 @@ function decodeLacp(frame: Frame, base: Base, c: Cursor, probs: Problems): LacpP
   return pdu;
 }
 
-const TERMINATOR_PSEUDO: FieldDef = { name: 'terminator', label: 'Terminator', abbrev: 'lacp.tlv_type', offset: 0, size: 2, kind: 'tlvType' };
+/** Fields found by the TLV walk have no fixed place in the table: described where they are met. */
+function walked(name: string, offset: number, kind: FieldKind): FieldDef {
+  return { name, label: name, abbrev: 'lacp.tlv_type', offset, size: 1, kind };
+}
 
 /**
  * Walks the TLVs after the collector until the terminator, as Wireshark does
@@ -227,21 +279,21 @@ function walkTlvs(c: Cursor, probs: Problems, out: Tlv[]): { pduLength: number; 
   let at = LACP_TLV_WALK_OFFSET;
   for (;;) {
     if (!c.has(at, 2)) {
-      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + 2), missing: { ...TERMINATOR_PSEUDO, name: out.length ? 'terminator' : 'terminator.tlvType', offset: at } };
+      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + 2), missing: walked('terminator.tlvType', at, 'tlvType') };
     }
     const type = c.uint(at, 1);
     const length = c.uint(at + 1, 1);
     if (type === 0) {
       if (length !== 0) probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `Terminator TLV length is ${length}, 0 expected`, at + 1);
       const pduLength = Math.max(SLOW_PDU_LENGTH, at + 2);
-      if (pduLength > at + 2) checkReserved(c, { ...TERMINATOR_PSEUDO, offset: at + 2, size: pduLength - at - 2, kind: 'reserved' }, probs, 'Terminator pad');
-      return { pduLength, missing: c.has(at + 2, pduLength - at - 2) ? undefined : { ...TERMINATOR_PSEUDO, name: 'terminator.reserved', offset: at + 2 } };
+      if (pduLength > at + 2) checkReserved(c, { offset: at + 2, size: pduLength - at - 2, label: 'Terminator pad', code: PROBLEM.NONZERO_RESERVED, severity: 'info' }, probs);
+      return { pduLength, missing: c.has(at + 2, pduLength - at - 2) ? undefined : walked('terminator.reserved', at + 2, 'reserved') };
     }
     if (length < 2) {
       probs.add(PROBLEM.WRONG_TLV_LENGTH, 'error', `TLV 0x${hex2(type)} length is ${length}, at least 2 expected; the TLV walk stops here`, at + 1);
       return { pduLength: Math.max(SLOW_PDU_LENGTH, at + 2), missing: undefined };
     }
-    const name = tlvName(type);
+    const name = lacpTlvName(type);
     const avail = c.avail(at + 2, length - 2);
     out.push({ type, name, length, value: c.hex(at + 2, avail) });
     const known = LACP_TLV_TYPES.find((t) => t.type === type);
@@ -249,22 +301,10 @@ function walkTlvs(c: Cursor, probs: Problems, out: Tlv[]): { pduLength: number; 
       probs.add(PROBLEM.WRONG_TLV_LENGTH, 'warning', `${name} TLV length is ${length}, ${known.length} expected`, at + 1);
     }
     if (avail < length - 2) {
-      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + length + 2), missing: { ...TERMINATOR_PSEUDO, name: `TLV 0x${hex2(type)} value`, offset: at + 2 } };
+      return { pduLength: Math.max(SLOW_PDU_LENGTH, at + length + 2), missing: walked(`TLV 0x${hex2(type)} value`, at + 2, 'reserved') };
     }
     at += length;
   }
-}
-
-function tlvName(type: number): string {
-  return LACP_TLV_TYPES.find((t) => t.type === type)?.name ?? 'unknown';
-}
-
-/** Sets `obj.a.b` from the table's dotted name. */
-function setPath(obj: object, path: string, value: number | string): void {
-  const parts = path.split('.');
-  let cur = obj as Record<string, unknown>;
-  for (let i = 0; i < parts.length - 1; i++) cur = cur[parts[i]] as Record<string, unknown>;
-  cur[parts[parts.length - 1]] = value;
 }
 
 function decodeMarker(frame: Frame, base: Base, c: Cursor, probs: Problems): MarkerPdu {
@@ -278,27 +318,10 @@ function decodeMarker(frame: Frame, base: Base, c: Cursor, probs: Problems): Mar
     requesterTransactionId: 0,
     tlvs: [],
   };
-  let firstMissing: FieldDef | undefined;
-  for (const f of MARKER_FIELDS) {
-    const value = readField(c, f);
-    if (value === undefined) {
-      firstMissing ??= f;
-      continue;
-    }
-    if (f.name === 'marker.tlvType') {
-      if (value !== MARKER_TLV.INFORMATION && value !== MARKER_TLV.RESPONSE) {
-        probs.add(PROBLEM.WRONG_TLV_TYPE, 'error', `Marker TLV type is 0x${hex2(Number(value))}, 0x01 or 0x02 expected`, f.offset);
-      }
-    } else if (f.kind === 'tlvType' || f.kind === 'tlvLength') {
-      checkHeader(f, value, probs, f.name.startsWith('terminator') ? 'Terminator' : 'Marker');
-    } else if (f.name === 'marker.pad') {
-      if (value !== '0000') probs.add(PROBLEM.NONZERO_PAD, 'warning', `Marker pad value is not 0 (${value})`, f.offset);
-    } else if (f.kind === 'reserved') {
-      checkReserved(c, f, probs, 'Marker reserved');
-    } else if (f.name !== 'subtype') {
-      setPath(pdu, f.name, value);
-    }
+  if (c.has(2, 1) && tlvType !== MARKER_TLV.INFORMATION && tlvType !== MARKER_TLV.RESPONSE) {
+    probs.add(PROBLEM.WRONG_TLV_TYPE, 'error', `Marker TLV type is 0x${hex2(tlvType)}, 0x01 or 0x02 expected`, 2);
   }
+  const firstMissing = decodeFixed(c, MARKER_STEPS, SLOW_PDU_LENGTH, pdu, probs);
   reportMissing(frame, c, probs, SLOW_PDU_LENGTH, firstMissing, 'Marker PDU');
   checkTrailer(c, SLOW_PDU_LENGTH, probs);
   return pdu;
@@ -306,28 +329,29 @@ function decodeMarker(frame: Frame, base: Base, c: Cursor, probs: Problems): Mar
 
 function decodeOam(frame: Frame, base: Base, c: Cursor, probs: Problems): OamPdu {
   const [, flagsField, codeField] = OAM_FIELDS;
-  const flags = readField(c, flagsField);
-  const code = readField(c, codeField);
+  const flags = c.has(flagsField.offset, flagsField.size) ? c.uint(flagsField.offset, flagsField.size) : undefined;
+  const code = c.has(codeField.offset, codeField.size) ? c.uint(codeField.offset, codeField.size) : undefined;
   const first = flags === undefined ? flagsField : code === undefined ? codeField : undefined;
   const headerLength = codeField.offset + codeField.size;
   reportMissing(frame, c, probs, headerLength, first, 'OAMPDU header');
-  const codeNum = typeof code === 'number' ? code : 0;
   return {
     ...base,
     subtype: 'oam',
-    flags: typeof flags === 'number' ? flags : 0,
-    code: codeNum,
-    codeName: code === undefined ? 'missing' : (OAM_CODES[codeNum] ?? 'Reserved'),
+    flags: flags ?? 0,
+    code: code ?? 0,
+    codeName: code === undefined ? 'missing' : (OAM_CODES[code] ?? 'Reserved'),
     data: c.hex(headerLength, c.avail(headerLength, Infinity)),
   };
 }
 
 function decodeOssp(frame: Frame, base: Base, c: Cursor, probs: Problems): OsspPdu {
-  const ouiAt = 1;
-  const has = c.has(ouiAt, 3);
-  reportMissing(frame, c, probs, ouiAt + 3, has ? undefined : { name: 'oui', label: 'OUI', abbrev: 'ossp.oui', offset: 1, size: 3, kind: 'reserved' }, 'OSSP header');
-  const oui = has ? `${c.hex(1, 1)}:${c.hex(2, 1)}:${c.hex(3, 1)}` : '00:00:00';
-  return { ...base, subtype: 'ossp', oui, ouiName: has ? (OSSP_OUIS[oui] ?? null) : null, data: c.hex(4, c.avail(4, Infinity)) };
+  const ouiField = OSSP_FIELDS[1];
+  const at = ouiField.offset;
+  const has = c.has(at, ouiField.size);
+  reportMissing(frame, c, probs, at + ouiField.size, has ? undefined : ouiField, 'OSSP header');
+  const oui = has ? `${c.hex(at, 1)}:${c.hex(at + 1, 1)}:${c.hex(at + 2, 1)}` : '00:00:00';
+  const after = at + ouiField.size;
+  return { ...base, subtype: 'ossp', oui, ouiName: has ? (OSSP_OUIS[oui] ?? null) : null, data: c.hex(after, c.avail(after, Infinity)) };
 }
 
 function unknown(base: Base, c: Cursor, subtypeValue: number | null): UnknownSlowPdu {

@@ -123,6 +123,19 @@ export function portInterval(p: PortReport): string {
   return `every ${formatDuration(p.intervalMedian)}${max}`;
 }
 
+/**
+ * One sentence to start a report with: how many links ended bundled and the earliest finding of
+ * the worst severity present, which is usually where to start reading.
+ */
+export function verdict(report: AnalysisReport): string {
+  const links = report.links.length ? `${report.links.filter((l) => l.bundled).length} of ${report.links.length} ${plural(report.links.length, 'link')} bundled` : 'no link seen from both ends';
+  const worst = SEVERITIES.find((s) => report.findings.some((f) => f.severity === s && s !== 'info'));
+  if (!worst) return `${links}; no errors or warnings`;
+  const first = report.findings.find((f) => f.severity === worst)!;
+  const n = report.findings.filter((f) => f.severity === worst).length;
+  return `${links}; ${n} ${plural(n, worst)}, the first ${first.code} on ${findingPlace(first)} at ${formatClock(first.time)}`;
+}
+
 export function isMultiSource(report: AnalysisReport): boolean {
   return report.sources.length > 1;
 }

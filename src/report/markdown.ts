@@ -19,6 +19,7 @@ import {
   relative,
   severitySummary,
   timeSpan,
+  verdict,
 } from './common.js';
 
 /** A table cell: pipes escaped and line breaks flattened so one value stays one cell. */
@@ -59,6 +60,7 @@ export function renderMarkdown(report: AnalysisReport): string {
   const out: string[] = ['# LACP incident report', ''];
 
   const summary: [string, string][] = [
+    ['Verdict', verdict(report)],
     ['Inputs', report.sources.map((s) => `${code(s.name)} (${s.format ?? 'unknown'}${s.gzip ? ', gzip' : ''}${s.truncated ? `, cut at byte ${s.truncatedAt ?? '?'}` : ''})`).join(', ') || 'none'],
     ['Time span', span ? `${formatDateTime(span.start)} to ${formatDateTime(span.end)} (${formatDuration(Number(span.end) - Number(span.start))})` : 'no LACP traffic'],
     [

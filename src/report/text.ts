@@ -23,6 +23,7 @@ import {
   relative,
   severitySummary,
   timeSpan,
+  verdict,
 } from './common.js';
 
 export interface TextOptions {
@@ -152,6 +153,7 @@ export function renderText(report: AnalysisReport, options: TextOptions = {}): s
     `${p.bold('lacpscope')}: ${report.ports.length} ${plural(report.ports.length, 'port')}, ${report.links.length} ${plural(report.links.length, 'link')}, ` +
       `${report.aggregations.length} ${plural(report.aggregations.length, 'aggregation')}; findings: ${counts}`,
   );
+  out.push(`Verdict: ${verdict(report)}`);
   if (span) out.push(`Capture: ${formatDateTime(span.start)} to ${formatClock(span.end)} (${formatDuration(Number(span.end) - Number(span.start))})`);
   for (const s of report.sources) out.push(`  ${sourceLine(s)}`);
 

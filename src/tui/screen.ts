@@ -162,7 +162,7 @@ function statusLine(model: Model, ui: UiState, ctx: Ctx, size: Size): Line {
   const s = model.snap;
   if (s.error) return clip([seg(`Input error: ${s.error}`, 'bad', { bold: true }), seg(' · the data read so far is shown')], size.columns);
   if (s.stopped) return clip([seg(`Capture stopped: ${s.stopped}`, 'bad', { bold: true }), seg(' · the data so far is kept; q quits')], size.columns);
-  const filter = ui.filter ? [seg(`  filter: ${ui.filter}`, 'accent')] : [];
+  const filter = ui.filter ? [seg(`filter: ${ui.filter}  `, 'accent', { bold: true })] : [];
   switch (ui.view) {
     case 'overview': {
       const row = model.overview[model.selectable[ui.overviewSel]];
@@ -170,10 +170,10 @@ function statusLine(model: Model, ui: UiState, ctx: Ctx, size: Size): Line {
       const first = fs[0];
       return clip(
         [
+          ...filter,
           ...(first
             ? [seg(`${first.code}`, first.severity === 'error' ? 'bad' : 'warn', { bold: true }), seg(`: ${first.message}`), seg(fs.length > 1 ? ` (+${fs.length - 1} more)` : '', 'muted')]
             : [seg(row ? 'No findings on this port. Enter: its timeline.' : '', 'muted')]),
-          ...filter,
         ],
         size.columns,
       );
@@ -188,18 +188,18 @@ function statusLine(model: Model, ui: UiState, ctx: Ctx, size: Size): Line {
       for (const e of entries) if (Number(e.time) - model.t0 <= t.cursor + 1e-9) entry = e;
       return clip(
         [
-          seg(`cursor ${offset(t.cursor, spc)}`, 'accent', { bold: true }),
-          seg(`  zoom ${duration(spc)}/col${t.zoom === null ? ' (fit)' : ''}  `, 'muted'),
-          seg(`${'AB'[t.end]} ${port ?? ''}: `),
-          seg(entry ? `actor ${stateString(entry.actor.state)} partner ${stateString(entry.partner.state)} ${entry.rxState}/${entry.muxState}  ` : ''),
-          seg(pdu ? `PDU frame ${pdu.frameKey.slice(pdu.frameKey.lastIndexOf('#') + 1)} at ${offset(pdu.time, 0.001)} (Enter: detail)` : 'no PDU', pdu ? undefined : 'muted'),
           ...filter,
+          seg(`cursor ${offset(t.cursor, spc)} `, 'accent', { bold: true }),
+          seg(pdu ? `PDU frame ${pdu.frameKey.slice(pdu.frameKey.lastIndexOf('#') + 1)} at ${offset(pdu.time, 0.001)} (Enter: detail)  ` : 'no PDU  ', pdu ? undefined : 'muted'),
+          seg(`${'AB'[t.end]} ${port ?? ''} `),
+          seg(entry ? `${stateString(entry.actor.state)}/${stateString(entry.partner.state)} ${entry.rxState}/${entry.muxState}  ` : ''),
+          seg(`zoom ${duration(spc)}/col${t.zoom === null ? ' (fit)' : ''}`, 'muted'),
         ],
         size.columns,
       );
     }
     case 'findings':
-      return clip([seg('Enter: the moment and the PDU in the timeline', 'muted'), ...filter], size.columns);
+      return clip([...filter, seg('Enter: the moment and the PDU in the timeline', 'muted')], size.columns);
     case 'detail': {
       const d = ui.detail;
       return clip(
@@ -242,7 +242,7 @@ export function renderScreen(model: Model, ui: UiState, size: Size, opts: { titl
   else {
     switch (ui.view) {
       case 'overview':
-        content = overviewLines(model.snap, model.overview, ui.overviewSel, width, height, opts.live);
+        content = overviewLines(model.snap, model.overview, model.findings, ui.overviewSel, width, height, opts.live);
         break;
       case 'timeline':
         content = model.snap.report

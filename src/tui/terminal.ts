@@ -5,6 +5,7 @@
 export const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[H';
 export const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 export const SHOW_CURSOR = '\x1b[?25h';
+export const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 
 export interface TerminalLike {
   write(data: string): unknown;

@@ -54,16 +54,14 @@ export class Wire {
     readonly source = 'test.pcap',
   ) {}
 
+  /** Fields every slow PDU has; numbers the frame. */
+  base(t: number, src: string | null) {
+    return { source: this.source, interface: this.iface, frame: ++this.frame, time: time(t), direction: null, src, dst: '01:80:c2:00:00:02', vlans: [], problems: [] };
+  }
+
   lacp(t: number, actor: Side, partner: Side = NULL_PARTNER, extra: { src?: string; problems?: Problem[]; collectorMaxDelay?: number } = {}): LacpPdu {
     const pdu: LacpPdu = {
-      source: this.source,
-      interface: this.iface,
-      frame: ++this.frame,
-      time: time(t),
-      direction: null,
-      src: extra.src ?? srcFor(actor),
-      dst: '01:80:c2:00:00:02',
-      vlans: [],
+      ...this.base(t, extra.src ?? srcFor(actor)),
       problems: extra.problems ?? [],
       subtype: 'lacp',
       version: 1,
@@ -78,15 +76,7 @@ export class Wire {
 
   marker(t: number, response: boolean, requester: { system: string; port: number; xid: number }): MarkerPdu {
     const pdu: MarkerPdu = {
-      source: this.source,
-      interface: this.iface,
-      frame: ++this.frame,
-      time: time(t),
-      direction: null,
-      src: null,
-      dst: '01:80:c2:00:00:02',
-      vlans: [],
-      problems: [],
+      ...this.base(t, null),
       subtype: response ? 'marker-response' : 'marker',
       version: 1,
       requesterPort: requester.port,

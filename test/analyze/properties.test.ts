@@ -41,8 +41,7 @@ function build(steps: Step[], wires: Wire[], offsetUs = 0): SlowPdu[] {
     } else if (s.kind === 'marker') {
       out.push(w.marker(t, s.response, { system: A.system, port: s.port, xid: s.xid }));
     } else {
-      w.frame++;
-      out.push({ source: w.source, interface: w.iface, frame: w.frame, time: (1_700_000_000 + t).toFixed(9), direction: null, src: null, dst: null, vlans: [], problems: [{ code: 'UNKNOWN_SUBTYPE', message: 'unknown', severity: 'info' }], subtype: 'unknown', subtypeValue: 99, data: '' });
+      out.push({ ...w.base(t, null), problems: [{ code: 'UNKNOWN_SUBTYPE', message: 'unknown', severity: 'info' }], subtype: 'unknown', subtypeValue: 99, data: '' });
     }
   }
   return out;

@@ -42,24 +42,23 @@ function member(w: Wire, t: number, port: number, key: number, peer: { system: s
 }
 
 describe('F8 PARTNER_SYSTEM_MISMATCH, F9 PARTNER_KEY_MISMATCH, F10 ACTOR_KEY_MISMATCH', () => {
-  it('members of one aggregation seeing two partner systems', () => {
+  /** Ports 1 and 2 of A (key 17): port 1 to B port 1 key 33, port 2 to `second`. */
+  const twoMembers = (second: { system: string; port: number; key: number }) => {
     const w = new Wire();
     for (let t = 0; t < 3; t++) {
       member(w, t, 1, 17, { system: B.system, port: 1, key: 33 });
-      member(w, t + 0.5, 2, 17, { system: C.system, port: 1, key: 33 });
+      member(w, t + 0.5, 2, 17, second);
     }
-    const r = analyze(w.pdus);
+    return analyze(w.pdus);
+  };
+  it('members of one aggregation seeing two partner systems', () => {
+    const r = twoMembers({ system: C.system, port: 1, key: 33 });
     expect(only(r, 'PARTNER_SYSTEM_MISMATCH')).toHaveLength(1);
     expect(only(r, 'PARTNER_SYSTEM_MISMATCH')[0].message).toContain(C.system);
     expect(codes(r)).not.toContain('PARTNER_KEY_MISMATCH');
   });
   it('one partner system with two keys', () => {
-    const w = new Wire();
-    for (let t = 0; t < 3; t++) {
-      member(w, t, 1, 17, { system: B.system, port: 1, key: 33 });
-      member(w, t + 0.5, 2, 17, { system: B.system, port: 2, key: 34 });
-    }
-    const r = analyze(w.pdus);
+    const r = twoMembers({ system: B.system, port: 2, key: 34 });
     expect(only(r, 'PARTNER_KEY_MISMATCH')).toHaveLength(1);
     expect(codes(r)).not.toContain('PARTNER_SYSTEM_MISMATCH');
   });

@@ -81,13 +81,7 @@ export class BlockBuilder {
 }
 
 export function cat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 const port = (system: string, port: number, state: number) => ({ systemPriority: 32768, system, key: 17, portPriority: 32768, port, state });

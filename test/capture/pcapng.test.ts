@@ -6,6 +6,7 @@ import { createPcapngReader } from '../../src/capture/pcapng.js';
 import { encodePcapng } from '../../src/capture/pcapng-writer.js';
 import { formatTimeNs } from '../../src/capture/frame.js';
 import { ERROR_CODES } from '../../src/errors.js';
+import { buildSll2Frame } from '../../src/decode/encode.js';
 import { BlockBuilder, cat, lacpFrame, otherFrame } from './blocks.js';
 import { readSplit, summary } from './read.js';
 import { tsharkAvailable, tsharkRead } from '../writer/tshark.js';
@@ -111,6 +112,21 @@ describe('pcapng reader', () => {
   it('names unnamed interfaces after the file, numbering all but the first; `-` counts as unnamed', () => {
     const bytes = cat([le.shb(), le.idb(1, { name: '-' }), le.idb(1), le.idb(1, { name: 'eth2\0' }), le.epb(0, 1n, lacpFrame(1)), le.epb(1, 1n, lacpFrame(2)), le.epb(2, 1n, lacpFrame(3))]);
     expect(readSplit(createPcapngReader, bytes, [], 'f.pcapng').frames.map((f) => f.interface)).toEqual(['f.pcapng', 'f.pcapng#1', 'eth2']);
+  });
+
+  it('names Linux cooked v2 frames after the capture interface and their interface index', () => {
+    const payload = lacpFrame(1).subarray(14);
+    const bytes = cat([
+      le.shb(),
+      le.idb(276, { name: 'any' }),
+      le.epb(0, 1n, buildSll2Frame({ src: '02:00:00:00:00:01', ifIndex: 4, direction: 'out', payload })),
+      // The block's own direction flag wins over the cooked header's packet type.
+      le.epb(0, 2n, buildSll2Frame({ src: '02:00:00:00:00:01', ifIndex: 9, direction: 'out', payload }), { flags: 1 }),
+    ]);
+    expect(readSplit(createPcapngReader, bytes).frames.map((f) => [f.interface, f.direction])).toEqual([
+      ['any:ifindex4', 'out'],
+      ['any:ifindex9', 'in'],
+    ]);
   });
 
   it('counts frames of unsupported link types and records each type once', () => {

@@ -1,4 +1,5 @@
 /** The command line's surface: help, version, usage errors, unreadable inputs, exit codes. */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ function oneLine(stderr: string): string {
 }
 
 describe('--help and --version on every command', () => {
-  it.each([[[]], [['decode']], [['analyze']]])('%j --help / -h', (cmd) => {
+  it.each([[[]], [['decode']], [['analyze']], [['live']]])('%j --help / -h', (cmd) => {
     for (const flag of ['--help', '-h']) {
       const r = cli([...cmd, flag]);
       expect(r.code).toBe(0);
@@ -42,7 +43,7 @@ describe('--help and --version on every command', () => {
     for (const [name, value] of Object.entries(DEFAULT_THRESHOLDS)) expect(out).toMatch(new RegExp(`^  ${name} +${value}$`, 'm'));
   });
 
-  it.each([[[]], [['decode']], [['analyze']]])('%j --version prints the package version', (cmd) => {
+  it.each([[[]], [['decode']], [['analyze']], [['live']]])('%j --version prints the package version', (cmd) => {
     const r = cli([...cmd, '--version']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`${VERSION}\n`);
@@ -133,5 +134,15 @@ describe('colour', () => {
     expect(colorWanted(io(false), false)).toBe(false);
     expect(colorWanted(io(true, { NO_COLOR: '1' }), false)).toBe(false);
     expect(colorWanted(io(true), true)).toBe(false);
+  });
+});
+
+const HAVE_SCRIPT = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!HAVE_SCRIPT)('standard input that is a terminal (util-linux script gives a pty)', () => {
+  it('`-` is a usage error naming the fix, instead of waiting forever', () => {
+    const r = spawnSync('script', ['-qec', 'node bin/lacpscope.js decode -; echo "exit=$?"', '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout).toMatch(/standard input, but it is a terminal: pipe one in/);
+    expect(r.stdout).toMatch(/exit=2/);
   });
 });

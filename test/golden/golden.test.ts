@@ -59,7 +59,7 @@ function portValues(side: 'actor' | 'partner', p: PortInfo): Record<string, stri
   };
 }
 
-function subtypeByte(pdu: SlowPdu, d: DecodedFrame): string {
+function subtypeByte(d: DecodedFrame): string {
   const b = d.bytes[d.payloadOffset];
   return b === undefined ? '' : hex(b);
 }
@@ -71,7 +71,7 @@ function ourValues(frame: Frame, d: DecodedFrame): Record<string, string> {
     'frame.time_epoch': pdu.time,
     'frame.len': String(frame.originalLength),
     'frame.cap_len': String(frame.capturedLength),
-    'slow.subtype': subtypeByte(pdu, d),
+    'slow.subtype': subtypeByte(d),
     'frame.interface_name': frame.interface,
     'frame.packet_flags_direction': pdu.direction === 'in' ? '0x00000001' : pdu.direction === 'out' ? '0x00000002' : '',
   };

@@ -4,6 +4,7 @@
  * with what Open vSwitch (`ovs-appctl lacp/show`, `lacp/show-stats`) and Linux
  * (/proc/net/bonding/bond0) reported about their own members at the end of the run.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeInputs } from '../../src/cli/pipeline.js';
@@ -113,5 +114,25 @@ describe.each(scenarios.map((s) => [s.name, s] as [string, Scenario]))('lab scen
       findings: [...new Set(r.findings.map((f) => `${f.code} ${f.port ?? f.link}`))].sort(),
     });
     expect(summary(perInterface)).toEqual(summary(merged));
+  });
+});
+
+describe('the bundled demo capture', () => {
+  const demo = fileURLToPath(new URL('../../captures/demo/demo.pcapng', import.meta.url));
+  const source = scenarios.find((s) => s.name === 'partner-stops-lacp');
+
+  it('is the lab capture of a partner that stops LACP, byte for byte', () => {
+    expect(source).toBeDefined();
+    if (source) expect(readFileSync(demo).equals(readFileSync(source.pcapng))).toBe(true);
+  });
+
+  it('shows a real failure: the members Open vSwitch reports defaulted are errors in the analysis', async () => {
+    const { report } = await analyzeInputs([demo]);
+    const defaulted = (source?.members ?? []).filter((m) => m.rx === 'defaulted');
+    expect(defaulted.length).toBeGreaterThan(0);
+    for (const m of defaulted) {
+      const errors = report.findings.filter((f) => f.severity === 'error' && (f.port === m.port || f.link?.includes(m.port)));
+      expect(errors.length, describeMember(m)).toBeGreaterThan(0);
+    }
   });
 });

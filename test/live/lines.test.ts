@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex, tsharkAvailable, tsharkRead } from '../writer/tshark.js';
 import { createVethLab, netnsUnavailable, replay, type VethLab } from './netns.js';
-import { ensureBuilt, hex, labCapture, latencyFigures, projectRoot, readFrames, trimCapture } from './support.js';
+import { cutAtFirstSilence, ensureBuilt, hex, labCapture, latencyFigures, projectRoot, readFrames } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lacpscope-live-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,7 +32,8 @@ describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${n
     // Both switches bundled at the fast rate; cut just after the last exchange, so both ports go
     // silent at once and only the clock can reveal it (3 s: the short timeout each asked for).
     const replayFile = join(dir, 'replay.pcap');
-    const sent = trimCapture(labCapture('partner-stops-lacp', 'a0.pcap'), 10.5, replayFile);
+    const { sent, lastOf } = cutAtFirstSilence(labCapture('partner-stops-lacp', 'a0.pcap'), replayFile);
+    expect(lastOf.size).toBe(2);
     const out = join(dir, 'live.pcapng');
     const child = spawn(process.execPath, ['bin/lacpscope.js', 'live', '-i', lab.host, '--write', out], {
       cwd: projectRoot,
@@ -54,7 +55,6 @@ describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${n
       await replay(lab, replayFile);
       const frameLines = () => lines.filter((l) => /^\d+ \d+\.\d{9} /.test(l.text));
       await until(() => frameLines().length >= sent.length, 3000, () => `${frameLines().length} of ${sent.length} frame lines`);
-      const lastFrameMs = Math.max(...frameLines().map((l) => l.atMs));
       const timeouts = () => lines.filter((l) => /^! ERROR PDU_TIMEOUT /.test(l.text));
       await until(() => timeouts().length >= 2, 6000, () => `no PDU_TIMEOUT line 6 s after the last frame:\n${lines.map((l) => l.text).join('\n')}`);
 
@@ -69,12 +69,14 @@ describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${n
       console.log(`live (no terminal): wire to stdout line over ${lat.n} frames: median ${lat.median.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`);
       expect(lat.p95).toBeLessThan(100);
 
-      // Silence flagged by the clock: after the last frame, at the 3 s short timeout (plus one tick).
-      for (const port of ['02:0a:00:00:00:0a', '02:0b:00:00:00:0b']) {
-        const t = timeouts().find((l) => l.text.includes(port));
-        expect(t, `PDU_TIMEOUT naming ${port}`).toBeDefined();
-        const after = (t as Line).atMs - lastFrameMs;
-        console.log(`live (no terminal): ${port} flagged ${after} ms after the last frame (short timeout 3000 ms)`);
+      // Silence flagged by the clock, at the 3 s short timeout after each port's last frame.
+      for (const [sys, last] of lastOf) {
+        const t = timeouts().find((l) => new RegExp(`PDU_TIMEOUT \\S+ ${sys}/`).test(l.text));
+        expect(t, `PDU_TIMEOUT naming ${sys}`).toBeDefined();
+        // When that port's last frame crossed the wire here (the stamp on its line).
+        const wireMs = Number(fl[sent.indexOf(last)].text.split(' ')[1]) * 1000;
+        const after = (t as Line).atMs - wireMs;
+        console.log(`live (no terminal): ${sys} flagged ${after.toFixed(0)} ms after its last frame (short timeout 3000 ms)`);
         expect(after).toBeGreaterThan(2500);
         expect(after).toBeLessThan(4000);
       }

@@ -1,10 +1,11 @@
 /** Shared by the live tests: reading captures with the project's readers, latency figures. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '../../src/capture/frame.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
+import { decodeFrame } from '../../src/decode/decode.js';
 import { createPcapReader } from '../../src/capture/pcap.js';
 import { createPcapngReader } from '../../src/capture/pcapng.js';
 
@@ -36,22 +37,42 @@ export function latencyFigures(ms: number[]): { n: number; median: number; p95: 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The end-to-end tests run bin/lacpscope.js, which loads dist/. `npm test` builds first; a run
- * of these files alone builds when dist/ is missing or older than src/.
+ * The end-to-end tests run bin/lacpscope.js, which loads dist/: `npm test` builds it first; a
+ * run of these files alone builds it when it is missing (rebuild by hand after editing src/).
  */
 export function ensureBuilt(): void {
-  const main = join(projectRoot, 'dist/cli/main.js');
-  const newest = (d: string): number =>
-    readdirSync(d, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(d, e.name)) : statSync(join(d, e.name)).mtimeMs), 0);
-  if (existsSync(main) && statSync(main).mtimeMs >= newest(join(projectRoot, 'src'))) return;
+  if (existsSync(join(projectRoot, 'dist/cli/main.js'))) return;
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** The frames of `path` up to `seconds` after its first, as a pcap to replay. */
-export function trimCapture(path: string, seconds: number, out: string): Frame[] {
+/** Actor system of a LACPDU frame. */
+export function actorSystem(f: Frame): string | null {
+  const pdu = decodeFrame(f).pdu;
+  return pdu.subtype === 'lacp' ? pdu.actor.system : null;
+}
+
+/**
+ * A capture cut for a silence test: every frame up to `marginSec` after the moment the first
+ * system fell silent (its last LACPDU), written as a pcap to replay. After the cut every port is
+ * silent at once, so only the clock can reveal it. Returns the frames kept and each system's
+ * last frame among them.
+ */
+export function cutAtFirstSilence(path: string, out: string, marginSec = 0.5, maxSec = 15): { sent: Frame[]; lastOf: Map<string, Frame> } {
   const frames = readFrames(path);
-  const end = frames[0].timeNs + BigInt(Math.round(seconds * 1e9));
-  const kept = frames.filter((f) => f.timeNs <= end);
-  writePcap(out, kept[0].linkType, kept.map((f) => ({ timeNs: f.timeNs, data: f.data, originalLength: f.originalLength })), { nanosecond: true });
-  return kept;
+  const lastAll = new Map<string, Frame>();
+  for (const f of frames) {
+    const sys = actorSystem(f);
+    if (sys) lastAll.set(sys, f);
+  }
+  // Bounded, so that the replay (at the capture's own pace) keeps the test short.
+  const silentAt = Math.min(Number(frames[0].timeNs / 1000n) + maxSec * 1e6, ...[...lastAll.values()].map((f) => Number(f.timeNs / 1000n)));
+  const end = BigInt(silentAt) * 1000n + BigInt(Math.round(marginSec * 1e9));
+  const sent = frames.filter((f) => f.timeNs <= end);
+  const lastOf = new Map<string, Frame>();
+  for (const f of sent) {
+    const sys = actorSystem(f);
+    if (sys) lastOf.set(sys, f);
+  }
+  writePcap(out, sent[0].linkType, sent.map((f) => ({ timeNs: f.timeNs, data: f.data, originalLength: f.originalLength })), { nanosecond: true });
+  return { sent, lastOf };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/report/text.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { CONTRACT_KEYS, renderJson } from '../../src/report/json.js';
-import { formatClock, formatDateTime, formatDuration } from '../../src/report/common.js';
+import { describeChanges, formatClock, formatDateTime, formatDuration } from '../../src/report/common.js';
+import { info } from './fixture.js';
 import { sampleReport } from './fixture.js';
 
 const ANSI = /\x1b\[[0-9;]*m/;
@@ -16,6 +17,14 @@ describe('renderText', () => {
     expect(text).toContain('Capture: 2023-11-14 22:13:20.000 UTC to 22:14:20.000 (60.0 s)');
     expect(text).toContain('eth0.pcap: pcap, 1000 frames, 40 slow, 38 LACPDUs, 1 malformed');
     expect(text).toContain('eth1.pcapng: pcapng (gzip), 20 frames, 20 slow, 20 LACPDUs, 0 malformed, cut at byte 4242');
+  });
+
+  it('gives a verdict: links bundled and the first finding of the worst severity', () => {
+    expect(lines[1]).toBe('Verdict: 1 of 1 link bundled; 1 error, the first NO_PARTNER on 02:cc:00:00:00:03/7 at 22:13:30.000');
+    const onlyInfo = { ...sampleReport(), findings: sampleReport().findings.filter((f) => f.severity === 'info') };
+    expect(renderText(onlyInfo).split('\n')[1]).toBe('Verdict: 1 of 1 link bundled; no errors or warnings');
+    const warnings = { ...sampleReport(), findings: sampleReport().findings.filter((f) => f.severity !== 'error') };
+    expect(renderText(warnings).split('\n')[1]).toBe('Verdict: 1 of 1 link bundled; 1 warning, the first TRUNCATED_CAPTURE on capture eth1.pcapng at 22:13:50.000');
   });
 
   it('gives one status line per aggregation and link', () => {
@@ -37,7 +46,7 @@ describe('renderText', () => {
   it('lists findings errors first, each with place, time, evidence frames and the sentence to act on', () => {
     const codes = lines.filter((l) => /^ {2}(ERROR|WARNING|INFO) /.test(l)).map((l) => l.trim().split(/\s+/)[1]);
     expect(codes).toEqual(['NO_PARTNER', 'TRUNCATED_CAPTURE', 'ASYMMETRIC_RATE']);
-    const i = lines.findIndex((l) => l.includes('NO_PARTNER'));
+    const i = lines.findIndex((l) => /^ {2}ERROR +NO_PARTNER/.test(l));
     expect(lines[i]).toContain('02:cc:00:00:00:03/7  22:13:30.000 to 22:13:50.000 (20.0 s)');
     // Several inputs: the frames are named with their source so they can be found.
     expect(lines[i]).toContain('frames 1, 2, 3 in eth1.pcapng');
@@ -67,7 +76,9 @@ describe('renderText', () => {
   it('never prints undefined or NaN, also for an empty report', () => {
     expect(text).not.toMatch(/undefined|NaN/);
     const empty = renderText({ sources: [], ports: [], links: [], aggregations: [], findings: [] });
-    expect(empty).toBe('lacpscope: 0 ports, 0 links, 0 aggregations; findings: 0 errors, 0 warnings, 0 info\n\nFindings\n  none\n');
+    expect(empty).toBe(
+      'lacpscope: 0 ports, 0 links, 0 aggregations; findings: 0 errors, 0 warnings, 0 info\nVerdict: no link seen from both ends; no errors or warnings\n\nFindings\n  none\n',
+    );
   });
 });
 
@@ -84,6 +95,7 @@ describe('renderMarkdown', () => {
     expect(lines[0]).toBe('# LACP incident report');
     for (const h of ['## Summary', '## Findings', '## Aggregations', '## Links', '## Ports', '## Timelines']) expect(lines).toContain(h);
     expect(md).toContain('| **Findings** | 1 error, 1 warning, 1 info |');
+    expect(md).toContain('| **Verdict** | 1 of 1 link bundled; 1 error, the first NO_PARTNER on 02:cc:00:00:00:03/7 at 22:13:30.000 |');
     expect(md).toContain('| **Time span** | 2023-11-14 22:13:20.000 UTC to 2023-11-14 22:14:20.000 UTC (60.0 s) |');
   });
 
@@ -157,5 +169,29 @@ describe('time and duration formatting', () => {
     expect(formatDuration(29.84)).toBe('29.8 s');
     expect(formatDuration(125)).toBe('2 min 5 s');
     expect(formatDuration(3 * 3600 + 120)).toBe('3 h 2 min');
+  });
+});
+
+describe('describeChanges', () => {
+  const entry = (actorState: number, partnerState: number, changes: string[], key = 17) => ({
+    time: '1.0',
+    frame: 1,
+    source: 's',
+    actor: { ...info('02:aa:00:00:00:01', 1, key, actorState) },
+    partner: info('02:bb:00:00:00:02', 5, 33, partnerState),
+    rxState: 'current' as const,
+    muxState: 'detached' as const,
+    changes,
+  });
+  it('shows which way each state bit went', () => {
+    expect(describeChanges(entry(0x85, 0x3d, ['actor.expired', 'actor.synchronization']))).toBe('actor +expired -synchronization');
+  });
+  it('names a changed key with its new value and a new partner in one word', () => {
+    expect(describeChanges(entry(0x3d, 0x3d, ['actor.key', 'partner.system', 'partner.port', 'partner.key', 'partner.collecting'], 99))).toBe(
+      'actor key 99; partner +collecting new partner',
+    );
+  });
+  it('keeps changes it does not know as they are', () => {
+    expect(describeChanges(entry(0x3d, 0x3d, ['partner.key', 'interface']))).toBe('partner key 33; interface');
   });
 });

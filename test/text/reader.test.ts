@@ -176,6 +176,27 @@ describe('-i any', () => {
     expect(r.frames[0].direction).toBe('in');
   });
 
+  it('reads interface names longer than tcpdump pads them to, and each frame keeps its own', () => {
+    const line = (t: string, name: string, dir: string, mac: string) =>
+      `${t} ${name} ${dir} ifindex 4 ${mac} ethertype Slow Protocols (0x8809), length 130: LACPv1, length 110\n`;
+    const text = [
+      '$ sudo tcpdump -ni any -e ether proto 0x8809',
+      'tcpdump: data link type LINUX_SLL2',
+      line('09:00:00.100000', 'enp2s0f0', 'M  ', '52:54:00:00:00:01'),
+      line('09:00:00.200000', 'bond0.100', 'Out', '52:54:00:00:00:02'),
+      line('09:00:00.300000', 'eth1 ', 'P  ', '52:54:00:00:00:03'),
+      '3 packets captured',
+    ].join('\n');
+    const r = read(text);
+    expect(r.frames.map((f) => [f.interface, f.direction, f.linkType])).toEqual([
+      ['enp2s0f0', 'in', 276],
+      ['bond0.100', 'out', 276],
+      ['eth1', 'in', 276],
+    ]);
+    expect(r.frames.map((f) => decodeFrame(f).pdu.src)).toEqual(['52:54:00:00:00:01', '52:54:00:00:00:02', '52:54:00:00:00:03']);
+    expect(r.stats.frames).toBe(3);
+  });
+
   it('reads the SLL2 form with the packet type before `ifindex` and no name', () => {
     const r = read(`22:13:20.000000 Out ifindex 3 52:54:00:aa:bb:01 ethertype Slow Protocols (0x8809), length 130: LACPv1, length 110\n${LACP_V.join('\n')}\n`);
     expect(r.frames[0].direction).toBe('out');
@@ -203,5 +224,51 @@ describe('recognised by content', () => {
     expect(stats.format).toBe('tcpdump-text');
     expect(frames.map((f) => hex(f.data))).toEqual(direct.frames.map((f) => hex(f.data)));
     expect(frames.map((f) => f.interface)).toEqual(['lo', 'lo', 'lo', 'lo']);
+  });
+});
+
+describe('older tcpdump', () => {
+  it('reads `length: N` as tcpdump before 4.6 printed it', () => {
+    const old = lacpAt('12:00:00.000000').replace(/length (\d+)/g, 'length: $1');
+    const now = lacpAt('12:00:00.000000');
+    expect(old).not.toBe(now);
+    expect(summary(read(old))).toEqual(summary(read(now)));
+    expect(read(old).frames[0].capturedLength).toBe(124);
+  });
+});
+
+describe('streaming', () => {
+  function feedLines(text: string) {
+    const seen: number[] = [];
+    const r = createTcpdumpTextReader('x', (f) => seen.push(f.index));
+    const after: number[] = [];
+    for (const line of text.split(/(?<=\n)/)) {
+      r.push(enc.encode(line));
+      after.push(seen.length);
+    }
+    r.end();
+    return { after, total: seen.length };
+  }
+
+  it('passes a frame on at its terminator once the text has shown no dump follows one', () => {
+    const text = lacpAt('12:00:00.000000') + lacpAt('12:00:01.000000') + lacpAt('12:00:02.000000');
+    const { after, total } = feedLines(text);
+    const lines = LACP_V.length + 1;
+    // The first frame waits for the next packet line; from the second on, each goes at its terminator.
+    expect(after[lines - 1]).toBe(0);
+    expect(after[lines]).toBe(1);
+    expect(after[2 * lines - 1]).toBe(2);
+    expect(after[3 * lines - 1]).toBe(3);
+    expect(total).toBe(3);
+  });
+
+  it('waits for the next packet line while hex dumps follow terminators', () => {
+    const { after, total } = feedLines(new TextDecoder().decode(variety('n-e-x-vv')));
+    expect(total).toBeGreaterThan(20);
+    // Every frame goes out at a packet line, never in the middle of a dump.
+    const lines = new TextDecoder().decode(variety('n-e-x-vv')).split('\n');
+    after.forEach((n, i) => {
+      if (i > 0 && n > after[i - 1]) expect(lines[i]).toMatch(/^\d{2}:\d{2}:\d{2}\./);
+    });
   });
 });

@@ -1,5 +1,5 @@
 /** Helpers for the tcpdump-text tests: read text and binary captures, describe tcpdump flag sets. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { type Frame, type SourceStats } from '../../src/capture/frame.js';
 import { readCapture } from '../../src/capture/source.js';
 import { createTcpdumpTextReader, type TcpdumpTextOptions } from '../../src/capture/tcpdump-text.js';
@@ -28,10 +28,6 @@ export function readText(bytes: Uint8Array, options: TcpdumpTextOptions = {}, cu
   return { frames, stats: r.stats };
 }
 
-export function readTextFile(path: string, options: TcpdumpTextOptions = {}): Read {
-  return readText(readFileSync(path), options);
-}
-
 export async function readBinary(path: string): Promise<Read> {
   const frames: Frame[] = [];
   const stats = await readCapture(path, (f) => frames.push(f));
@@ -44,22 +40,18 @@ export type TimeStyle = 'clock' | 'none' | 'epoch' | 'delta' | 'date' | 'deltaFi
 export interface Flags {
   verbose: number;
   linkHeader: boolean;
-  numbers: boolean;
   /** -x/-X dump from the payload on, -xx/-XX the whole frame. */
   hex: 'none' | 'payload' | 'full';
   time: TimeStyle;
-  resolveNames: boolean;
 }
 
 export function parseFlags(flags: string): Flags {
   const words = flags.split(/\s+/).filter(Boolean);
-  const f: Flags = { verbose: 0, linkHeader: false, numbers: false, hex: 'none', time: 'clock', resolveNames: true };
+  const f: Flags = { verbose: 0, linkHeader: false, hex: 'none', time: 'clock' };
   for (const w of words) {
     if (w === '-v') f.verbose = Math.max(f.verbose, 1);
     else if (w === '-vv') f.verbose = 2;
     else if (w === '-e') f.linkHeader = true;
-    else if (w === '-#') f.numbers = true;
-    else if (w === '-n') f.resolveNames = false;
     else if (w === '-x' || w === '-X') f.hex = 'payload';
     else if (w === '-xx' || w === '-XX') f.hex = 'full';
     else if (/^-t{1,5}$/.test(w)) f.time = (['none', 'epoch', 'delta', 'date', 'deltaFirst'] as const)[w.length - 2];

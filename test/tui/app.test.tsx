@@ -47,6 +47,12 @@ async function keys(stdin: { write(s: string): void }, ...seq: string[]) {
   }
 }
 
+/** Press a key and wait for the screen to show `text`. */
+async function pressFor(r: { stdin: { write(s: string): void }; lastFrame(): string | undefined }, key: string, text: string | RegExp): Promise<string> {
+  await keys(r.stdin, key);
+  return waitFor(r.lastFrame, text);
+}
+
 describe('App with a fixed snapshot', () => {
   it('shows the overview, then a finding, its moment and its PDU, using only keys', async () => {
     const { stdin, lastFrame } = mount({ store: fixed(snap) });
@@ -58,28 +64,23 @@ describe('App with a fixed snapshot', () => {
     const timeline = await waitFor(lastFrame, 'Link 2/2');
     expect(timeline).toContain('B PDUs');
     expect(timeline).toMatch(/cursor \+10\.3/);
-    await keys(stdin, '\r');
-    const detail = await waitFor(lastFrame, 'Actor Information');
+    const detail = await pressFor({ stdin, lastFrame }, '\r', 'Actor Information');
     expect(detail).toContain(`Actor System ID: ${SYS_B}`);
     expect(detail).toContain('Actor Port: 6');
-    await keys(stdin, '\x1b');
-    await waitFor(lastFrame, 'Link 2/2');
+    await pressFor({ stdin, lastFrame }, '\x1b', 'Link 2/2');
   });
 
   it('opens help with ? and closes it with Esc', async () => {
-    const { stdin, lastFrame } = mount({ store: fixed(snap) });
-    await keys(stdin, '?');
-    await waitFor(lastFrame, 'Timeline legend');
-    await keys(stdin, '\x1b');
-    await waitFor(lastFrame, 'Aggregation');
+    const r = mount({ store: fixed(snap) });
+    await pressFor(r, '?', 'Timeline legend');
+    await pressFor(r, '\x1b', 'Aggregation');
   });
 
   it('filters with / and shows the filter', async () => {
-    const { stdin, lastFrame } = mount({ store: fixed(snap) });
-    await keys(stdin, '/');
-    await waitFor(lastFrame, 'Enter apply');
-    await keys(stdin, 'code:expired', '\r');
-    const frame = await waitFor(lastFrame, 'filter: code:expired');
+    const r = mount({ store: fixed(snap) });
+    await pressFor(r, '/', 'Enter apply');
+    await keys(r.stdin, 'code:expired');
+    const frame = await pressFor(r, '\r', 'filter: code:expired');
     expect(frame).toContain(`${SYS_A}/2`);
     expect(frame).not.toMatch(new RegExp(`^\\s*${SYS_B}/6`, 'm')); // B/6 has no row of its own
   });

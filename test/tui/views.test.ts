@@ -6,6 +6,7 @@ import { buildModel, renderScreen } from '../../src/tui/screen.js';
 import { initialState } from '../../src/tui/state.js';
 import { lineText } from '../../src/tui/text.js';
 import { detailTree, hexLines } from '../../src/tui/views/detail.js';
+import type { TimelineInput } from '../../src/tui/views/timeline.js';
 import { GLYPH, LANE_LABEL, timelineLines } from '../../src/tui/views/timeline.js';
 import { scenarioFrames, scenarioReport, snapshotOf, SYS_A, SYS_B, T0 } from './fixtures.js';
 
@@ -70,7 +71,7 @@ describe('timeline lanes', () => {
   const links = linkRows(report);
   const ports = new Map(report.ports.map((p) => [p.id, p]));
   // 1 s per column from the capture start: column c covers [c, c+1).
-  const input = {
+  const input: TimelineInput = {
     rows: links,
     ports,
     findings: report.findings,

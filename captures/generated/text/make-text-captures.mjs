@@ -120,6 +120,9 @@ add(ether({ src: SRC_A, payload: [0x05, 0x01, 0x02, 0x03] }));
 add(ether({ src: SRC_A, payload: lacp({ actor: A, partner: B }) }), 50);
 add(ether({ src: SRC_A, payload: lacp({ actor: A, partner: B }) }), 15);
 add(ether({ src: SRC_B, payload: lacp({ actor: B, partner: A }) }));
+// A drop-eligible tag, and a Marker to a non-standard address.
+add(ether({ src: SRC_A, vlans: [{ tpid: 0x8100, id: 4094, pcp: 7, dei: true }], payload: lacp({ actor: A, partner: B }) }));
+add(ether({ src: SRC_A, dst: '01:80:c2:00:00:03', payload: marker(1, 9, '02:aa:00:00:00:01', 1) }));
 pcap('lacp-variety.pcap', 1, variety);
 
 step = 0;

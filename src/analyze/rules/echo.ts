@@ -3,6 +3,18 @@ import type { PortInfo } from '../../decode/pdu.js';
 import { BIT, linkId } from '../bits.js';
 import { type Rule, describe, evidence, isCurrent } from '../context.js';
 
+const ECHO_BITS = BIT.activity | BIT.aggregation;
+
+/** Allocation-free check of the fields `echoDifferences` lists. */
+export function echoMatches(recorded: PortInfo, sent: PortInfo): boolean {
+  return (
+    recorded.systemPriority === sent.systemPriority &&
+    recorded.key === sent.key &&
+    recorded.portPriority === sent.portPriority &&
+    ((recorded.state ^ sent.state) & ECHO_BITS) === 0
+  );
+}
+
 /** Fields a receiver compares in update_selected/update_ntt (notes 2.3); the Timeout bit is F4's. */
 export function echoDifferences(recorded: PortInfo, sent: PortInfo): string[] {
   const out: string[] = [];
@@ -23,11 +35,11 @@ export function echoMismatchRule(): Rule {
     onLacp(ctx, p, pdu, t, dup) {
       if (dup) return;
       const r = p.peerId === null ? undefined : ctx.ports.get(p.peerId);
-      const diffs = r && isCurrent(pdu) ? echoDifferences(pdu.partner, r.last.actor) : [];
-      if (!r || diffs.length === 0) {
+      if (!r || !isCurrent(pdu) || echoMatches(pdu.partner, r.last.actor)) {
         runs.delete(p.id);
         return;
       }
+      const diffs = echoDifferences(pdu.partner, r.last.actor);
       let run = runs.get(p.id);
       if (!run) runs.set(p.id, (run = { count: 0, since: t, fields: diffs }));
       run.count++;

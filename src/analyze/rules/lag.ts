@@ -5,10 +5,10 @@
  */
 import type { LacpPdu } from '../../decode/pdu.js';
 import { BIT, isBundledState, isFast } from '../bits.js';
-import { type Ctx, type PortState, type Rule, type Clock, describe, evidence, isCurrent, nowFor, secs, timeoutSec } from '../context.js';
+import { type Ctx, type PortState, type Rule, type Clock, canonicalSystem, describe, evidence, isCurrent, nowFor, secs, timeoutSec } from '../context.js';
 import { type FindingRecord, extendedCopy, newRecord } from '../findings.js';
 import { describeLinuxKey } from '../fingerprint.js';
-import { echoDifferences } from './echo.js';
+import { echoMatches } from './echo.js';
 
 /** Members still current with a partner: heard within their own timeout of `t`. */
 function liveMembers(ctx: Ctx, p: PortState, t: number, sameKey: boolean): PortState[] {
@@ -26,15 +26,49 @@ function list(ports: PortState[]): string {
   return ports.map((m) => `port ${m.port} (${m.interfaces.join(', ')})`).join(', ');
 }
 
+/** What splits the aggregation of `p` at time `t` (F8, F9, F10), from the live members' latest PDUs. */
+interface Split {
+  members: PortState[];
+  partnerSystems: Set<string>;
+  samePartner: PortState[];
+  partnerKeys: Set<number>;
+  towards: PortState[];
+  actorKeys: Set<number>;
+}
+
+function splitOf(ctx: Ctx, p: PortState, t: number): Split {
+  const pdu = p.last;
+  const members = liveMembers(ctx, p, t, true);
+  // A renamed partner (SYSTEM_CHANGED) is still one partner.
+  const partnerSystems = new Set(members.map((m) => `${m.last.partner.systemPriority},${canonicalSystem(ctx, m.last.partner.system)}`));
+  const samePartner = members.filter((m) => m.last.partner.system === pdu.partner.system);
+  const partnerKeys = new Set(samePartner.map((m) => m.last.partner.key));
+  const towards = liveMembers(ctx, p, t, false).filter((m) => m.last.partner.system === pdu.partner.system && m.last.partner.key === pdu.partner.key);
+  const actorKeys = new Set(towards.map((m) => m.key));
+  return { members, partnerSystems, samePartner, partnerKeys, towards, actorKeys };
+}
+
+function isSplit(s: Split): boolean {
+  return s.partnerSystems.size > 1 || s.partnerKeys.size > 1 || s.actorKeys.size > 1;
+}
+
 /** F8, F9, F10. */
 export function aggregationRule(): Rule {
+  /** Systems with a mismatch seen at their last evaluation: re-checked on every PDU to extend the episode. */
+  const suspect = new Set<string>();
   return {
     onLacp(ctx, p, pdu, t, dup) {
       if (dup || p.peerId === null || !isCurrent(pdu)) return;
+      // Steady state: nothing about this port changed, and its system had no mismatch.
+      if (!p.changed && !suspect.has(p.system)) return;
+      suspect.delete(p.system);
+      const split = splitOf(ctx, p, t);
+      if (!isSplit(split)) return;
+      suspect.add(p.system);
       const ev = evidence(pdu, t);
-      const members = liveMembers(ctx, p, t, true);
-      const systems = new Set(members.map((m) => `${m.last.partner.systemPriority},${m.last.partner.system}`));
-      if (systems.size > 1) {
+      const { members, samePartner, partnerKeys, towards, actorKeys } = split;
+      if (split.partnerSystems.size > 1) {
+        const systems = [...new Set(members.map((m) => m.last.partner.system))];
         ctx.log.episode(
           `${p.system}|${p.key}`,
           {
@@ -42,7 +76,7 @@ export function aggregationRule(): Rule {
             severity: 'error',
             port: p.id,
             message: () =>
-              `Aggregation key ${p.key} of system ${p.system} sees ${systems.size} different partner systems (${[...new Set(members.map((m) => m.last.partner.system))].join(', ')}) ` +
+              `Aggregation key ${p.key} of system ${p.system} sees ${systems.length} different partner systems (${systems.join(', ')}) ` +
               `on ${list(members)}: the members go to switches that do not share one LACP system id (unstacked switches or MLAG/vPC without a common system id), ` +
               'so only some of them can bundle; configure a shared LACP system id or cable all members to one switch.',
           },
@@ -50,9 +84,7 @@ export function aggregationRule(): Rule {
           ctx.th.episodeMergeSec,
         );
       }
-      const samePartner = members.filter((m) => m.last.partner.system === pdu.partner.system);
-      const keys = new Set(samePartner.map((m) => m.last.partner.key));
-      if (keys.size > 1) {
+      if (partnerKeys.size > 1) {
         ctx.log.episode(
           `${p.system}|${p.key}|${pdu.partner.system}`,
           {
@@ -61,16 +93,12 @@ export function aggregationRule(): Rule {
             port: p.id,
             message: () =>
               `Members of aggregation key ${p.key} of system ${p.system} (${list(samePartner)}) see partner ${pdu.partner.system} with different keys ` +
-              `(${[...keys].sort((a, b) => a - b).join(', ')}): on that partner the ports sit in different port-channels/bonds; put them in the same one.`,
+              `(${[...partnerKeys].sort((a, b) => a - b).join(', ')}): on that partner the ports sit in different port-channels/bonds; put them in the same one.`,
           },
           ev,
           ctx.th.episodeMergeSec,
         );
       }
-      const towards = liveMembers(ctx, p, t, false).filter(
-        (m) => m.last.partner.system === pdu.partner.system && m.last.partner.key === pdu.partner.key,
-      );
-      const actorKeys = new Set(towards.map((m) => m.key));
       if (actorKeys.size > 1) {
         const linux = p.stack === 'linux';
         ctx.log.episode(
@@ -106,7 +134,7 @@ function stageOf(ctx: Ctx, p: PortState): { stage: Stage; peer: PortState } | nu
   const q = p.peerId === null ? undefined : ctx.ports.get(p.peerId);
   if (!q || q.peerId !== p.id || !isCurrent(p.last) || !isCurrent(q.last)) return null;
   // A stale echo blocks Synchronization by itself: that is ECHO_MISMATCH, not a stall.
-  if (echoDifferences(p.last.partner, q.last.actor).length || echoDifferences(q.last.partner, p.last.actor).length) return null;
+  if (!echoMatches(p.last.partner, q.last.actor) || !echoMatches(q.last.partner, p.last.actor)) return null;
   const a = p.last.actor.state;
   const b = q.last.actor.state;
   if (!(a & BIT.synchronization)) {
@@ -116,6 +144,8 @@ function stageOf(ctx: Ctx, p: PortState): { stage: Stage; peer: PortState } | nu
         return { stage: 'standby', peer: q };
       }
     }
+    // Members left out by a split aggregation are explained by that finding (F8-F10).
+    if (isSplit(splitOf(ctx, p, p.lastT)) || isSplit(splitOf(ctx, q, q.lastT))) return null;
     return { stage: 'synchronization', peer: q };
   }
   if (!(b & BIT.synchronization)) return null;
@@ -175,10 +205,10 @@ export function stallRule(): Rule {
   return {
     onLacp(ctx, p, pdu, t, dup) {
       if (dup) return;
-      update(ctx, p, pdu, t);
+      if (p.changed || episodes.has(p.id)) update(ctx, p, pdu, t);
       // The partner's PDU can complete (or end) the condition for this port's peer as well.
       const q = p.peerId === null ? undefined : ctx.ports.get(p.peerId);
-      if (q) update(ctx, q, pdu, t);
+      if (q && (p.changed || episodes.has(q.id))) update(ctx, q, pdu, t);
     },
     open(ctx, out) {
       for (const [id, e] of episodes) {

@@ -125,6 +125,7 @@ export function multiplePartnersRule(): Rule {
     onLacp(ctx, p, pdu, t, dup) {
       if (dup || p.peerId === null) return;
       const target = p.peerId;
+      if (ctx.namersOf(target).size < 2) return;
       const tp = ctx.ports.get(target);
       const window = ctx.th.multiplePartnersTimeoutFactor * timeoutSec(ctx.th, tp ? isFast(tp.last.actor.state) : isFast(pdu.partner.state));
       const namers = ctx.namersOf(target);
@@ -265,7 +266,7 @@ export function inputRule(): Rule {
             ),
           );
         }
-        if (final && s.lacpdus === 0 && (st ? st.frames > 0 : s.slow > 0)) {
+        if (final && s.lacpdus === 0) {
           out.push(
             newRecord(
               `NO_LACPDUS|${s.name}`,
@@ -274,7 +275,7 @@ export function inputRule(): Rule {
                 severity: 'warning',
                 port: null,
                 message: () =>
-                  `${s.name} holds ${st ? st.frames : s.slow} frame(s) but no LACPDU: both ends passive, LACP off (static or no bond), or the capture missed them; ` +
+                  `${s.name} holds ${st ? st.frames : s.slow} frame(s) and no LACPDU: both ends passive, LACP off (static or no bond), or the capture missed them; ` +
                   'check that at least one end runs LACP in active mode and that the capture filter keeps EtherType 0x8809.',
               },
               { ...(s.first ?? zero), frame: null, source: s.name },

@@ -1,6 +1,6 @@
 /** Rules about hearing the partner: F1 NO_PARTNER, F2 ONE_WAY, F5 EXPIRED, F6 DEFAULTED, F23 ZERO_STATE. */
 import type { LacpPdu } from '../../decode/pdu.js';
-import { BIT, isBundledState, isFast, linkId } from '../bits.js';
+import { BIT, NULL_SYSTEM, isBundledState, isFast, linkId } from '../bits.js';
 import { type Ctx, type PortState, type Rule, describe, describeId, evidence, isCurrent, nowFor, receiverOf, secs, timeoutSec } from '../context.js';
 import { type Evidence, type FindingRecord, extendedCopy, newRecord } from '../findings.js';
 
@@ -34,8 +34,8 @@ export function noPartnerRule(): Rule {
         episodes.delete(p.id);
         return;
       }
-      const heard = peerHeard.get(p.id);
-      if (heard !== undefined && t - heard <= tooLong(ctx, pdu)) return;
+      // Once a peer was heard, losing it is DEFAULTED / PDU_TIMEOUT, not "never hears a partner".
+      if (peerHeard.has(p.id)) return;
       const ev = evidence(pdu, t);
       let e = episodes.get(p.id);
       if (!e) {
@@ -120,8 +120,10 @@ export function expiredRule(): Rule {
       const s = pdu.actor.state;
       // Expired together with Defaulted is Juniper's partner-less state (treated as Defaulted).
       if (dup || !(s & BIT.expired) || s & BIT.defaulted) return;
-      // Open vSwitch's first LACPDU on a new port carries Expired: a start-up transient.
+      // Open vSwitch's first LACPDU on a new port carries Expired: a start-up transient. So does any
+      // Expired with an all-zero partner record before the port ever had a partner: nobody was lost.
       if (p.stack === 'openvswitch' && p.pdus === 1) return;
+      if (pdu.partner.system === NULL_SYSTEM && !p.everPartnered) return;
       const prev = p.prev;
       const continuing = prev !== null && (prev.actor.state & (BIT.expired | BIT.defaulted)) === BIT.expired;
       const ev = evidence(pdu, t);

@@ -53,7 +53,7 @@ export function gapRule(): Rule {
       // A receiver reporting Expired/Defaulted proves its sender fell silent while the capture ran.
       if (pdu.actor.state & (BIT.expired | BIT.defaulted) && p.lastPeerId !== null) {
         const s = ctx.ports.get(p.lastPeerId);
-        if (s && s.lastT < t && isCurrent(s.last)) {
+        if (s && s.successor === null && s.lastT < t && isCurrent(s.last)) {
           const silent = t - s.lastT;
           const key = `PDU_TIMEOUT|${s.id}|${s.last.time}`;
           if (!ctx.log.records.has(key) && silent > th.lateFactor * periodSec(th, isFast(s.last.partner.state))) {
@@ -104,7 +104,8 @@ export function gapRule(): Rule {
     },
     open(ctx, out) {
       for (const s of ctx.ports.values()) {
-        if (!listened(ctx, s, s.last, s.lastT)) continue;
+        // A port that was replaced by a new system id fell silent for that reason (SYSTEM_CHANGED).
+        if (s.successor !== null || !listened(ctx, s, s.last, s.lastT)) continue;
         const fast = requestedFast(s.last, null);
         const { to, r } = receiverTimeout(ctx, s, fast);
         const now = nowFor(ctx, s);
@@ -123,6 +124,11 @@ export function gapRule(): Rule {
   };
 }
 
+/** Current and naming a partner: someone is there to obey. */
+function engaged(x: LacpPdu): boolean {
+  return isCurrent(x) && namedPartner(x.actor, x.partner) !== null;
+}
+
 interface RateRun {
   gaps: number;
   slow: number;
@@ -139,7 +145,6 @@ export function rateIgnoredRule(): Rule {
       let run = runs.get(p.id);
       if (!run) runs.set(p.id, (run = { gaps: 0, slow: 0, echo: 0 }));
       const before = p.prev;
-      const engaged = (x: LacpPdu) => isCurrent(x) && namedPartner(x.actor, x.partner) !== null;
       // A defaulted or expired port has no partner to obey (and falls back to slow once defaulted).
       if (before && engaged(before) && engaged(pdu) && isFast(before.partner.state) && isFast(pdu.partner.state)) {
         run.gaps++;

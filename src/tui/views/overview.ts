@@ -108,6 +108,8 @@ export function selectablePorts(rows: OverviewRow[]): number[] {
 export function overviewLines(
   snap: Snapshot,
   rows: OverviewRow[],
+  /** Findings that pass the filter. */
+  findings: Finding[],
   selected: number,
   width: number,
   height: number,
@@ -156,13 +158,13 @@ export function overviewLines(
     );
   }
   // Room left offline: the worst findings, so the overview alone tells what is wrong.
-  const findings = [...report.findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(a.time) - Number(b.time));
   if (!recentRows && findings.length && height - lines.length >= 4) {
     const t0 = captureSpan(report, snap.firstTime, snap.lastTime).start;
     lines.push([]);
-    lines.push([seg('Findings', 'accent', { bold: true }), seg('  (3 for the list, Enter there to jump)', 'muted')]);
+    lines.push([seg('Findings', 'accent', { bold: true }), seg('  (key 3 lists them all; Enter there jumps to the moment)', 'muted')]);
     const room = height - lines.length;
-    for (const f of findings.slice(0, room)) lines.push(findingRow(f, t0, false, width >= 160 ? 42 : 23, width));
+    const worst = [...findings].sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || Number(a.time) - Number(b.time));
+    for (const f of worst.slice(0, room)) lines.push(findingRow(f, t0, false, width >= 160 ? 42 : 23, width));
   }
   if (recentRows) {
     lines.push([]);

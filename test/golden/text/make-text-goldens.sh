@@ -71,7 +71,7 @@ for cap in "${captures[@]}"; do
     golden="$out/captures/$name/$id.txt"
     # shellcheck disable=SC2086
     tcpdump $flags ${extra[@]+"${extra[@]}"} -r "$cap" > "$golden" 2>&1 || true
-    printf '%s\t%s\t%s\n' "${golden#"$out"/}" "$cap" "$flags ${extra[*]+${extra[*]}}" >> "$index"
+    printf '%s\t%s\t%s\n' "${golden#"$out"/}" "$cap" "$flags${extra[*]+ ${extra[*]}}" >> "$index"
   done
 done
 echo "wrote $(($(wc -l < "$index") - 1)) goldens" >&2

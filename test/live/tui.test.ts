@@ -1,0 +1,142 @@
+/**
+ * `lacpscope live` on a terminal, end to end: the real binary runs in tmux on one end of a veth
+ * pair while a lab capture is replayed into the other end at its own pace. The screen is sampled
+ * continuously to see ports and findings appear as frames arrive, the silent ports flagged by the
+ * clock, and to measure the delay from the wire to the screen.
+ */
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createVethLab, netnsUnavailable, replay, type VethLab } from './netns.js';
+import type { Frame } from '../../src/capture/frame.js';
+import { actorSystem, cutAtFirstSilence, ensureBuilt, hex, labCapture, latencyFigures, projectRoot, readFrames } from './support.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'lacpscope-live-tui-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const tmuxMissing = (() => {
+  try {
+    execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return 'tmux is not installed';
+  }
+})();
+const unavailable = netnsUnavailable ?? tmuxMissing;
+
+interface Sample {
+  atMs: number;
+  screen: string;
+}
+
+describe.skipIf(unavailable !== null)(`lacpscope live in a terminal${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  let lab: VethLab;
+  const session = `lslive${process.pid}`;
+  beforeAll(() => {
+    ensureBuilt();
+    lab = createVethLab(1)[0];
+  });
+  afterAll(() => {
+    spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+    lab?.cleanup();
+  });
+
+  it('shows ports and findings as frames arrive, flags silent ports on time, says when tcpdump dies', async () => {
+    // Bundled at the fast rate, cut as the partner stops: both ports fall silent at once.
+    const replayFile = join(dir, 'replay.pcap');
+    const { sent, lastOf } = cutAtFirstSilence(labCapture('partner-stops-lacp', 'a0.pcap'), replayFile);
+    const [A, B] = [...lastOf.keys()];
+    expect(lastOf.size).toBe(2);
+    const out = join(dir, 'live.pcapng');
+    const code = join(dir, 'code');
+    const err = join(dir, 'stderr');
+    const command = `cd '${projectRoot}' && env -u CI node bin/lacpscope.js live -i ${lab.host} --write '${out}' 2>'${err}'; echo $? >'${code}'`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
+
+    const screen = async () => (await run('tmux', ['capture-pane', '-p', '-t', session])).stdout;
+    const samples: Sample[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const s = await screen().catch(() => '');
+        samples.push({ atMs: Date.now(), screen: s });
+      }
+    })();
+    const seen = (re: RegExp) => samples.find((s) => re.test(s.screen));
+    try {
+      await until(() => seen(/Waiting for LACPDUs/) !== undefined, 20_000, () => `no live view; screen:\n${samples.at(-1)?.screen}`);
+      expect(seen(/Waiting for LACPDUs/)?.screen).toMatch(new RegExp(`live: ${lab.host} -> `));
+
+      await replay(lab, replayFile);
+      const timeoutOf = (sys: string) => new RegExp(`PDU_TIMEOUT: port \\d+ of system ${sys}`);
+      await until(() => seen(timeoutOf(A)) !== undefined && seen(timeoutOf(B)) !== undefined, 6000, () => `no PDU_TIMEOUT on screen:\n${samples.at(-1)?.screen}`);
+
+      // The --write file holds the replayed frames byte for byte, with their kernel timestamps.
+      const back = readFrames(out);
+      expect(back.map((f) => hex(f.data))).toEqual(sent.map((f) => hex(f.data)));
+
+      // Delay from the wire (kernel receive stamp) to the frame counter on screen, per frame.
+      const counter = (s: string) => Number(/([\d,]+) slow frames decoded/.exec(s)?.[1].replace(/,/g, '') ?? -1);
+      const delays = back.map((f, i) => {
+        const shown = samples.find((s) => counter(s.screen) >= i + 1);
+        return (shown ? shown.atMs : Infinity) - Number(f.timeNs) / 1e6;
+      });
+      const lat = latencyFigures(delays);
+      console.log(`live (tmux): per-frame delays (ms): ${delays.map((d) => d.toFixed(0)).join(" ")}`);
+      const gaps = latencyFigures(samples.slice(1).map((s, i) => s.atMs - samples[i].atMs));
+      console.log(
+        `live (tmux): wire to screen over ${lat.n} frames: median ${lat.median.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms, max ${lat.max.toFixed(0)} ms ` +
+          `(screen sampled every ${gaps.median} ms median)`,
+      );
+      // Every frame reaches the screen; the steady state is what an engineer watching sees.
+      expect(lat.max).toBeLessThan(2000);
+      expect(lat.median).toBeLessThan(300);
+
+      // Each port's row appears with its first frame.
+      for (const sys of [A, B]) {
+        const first = back.find((f) => actorSystem(f) === sys);
+        const row = seen(new RegExp(`^[▶ ] +${sys}/\\d+ +lsh`, 'm'));
+        expect(row, `row of ${sys}`).toBeDefined();
+        expect((row as Sample).atMs - Number((first as { timeNs: bigint }).timeNs) / 1e6).toBeLessThan(1000);
+      }
+
+      // Silence flagged by the clock at the short timeout (3 s) after each port's last frame.
+      for (const sys of [A, B]) {
+        // The kernel stamp of that port's last frame as it arrived here (the file keeps the order).
+        const wire = back[sent.indexOf(lastOf.get(sys) as Frame)];
+        const flagged = (seen(timeoutOf(sys)) as Sample).atMs - Number(wire.timeNs) / 1e6;
+        console.log(`live (tmux): ${sys} shown timed out ${flagged.toFixed(0)} ms after its last frame (short timeout 3000 ms)`);
+        expect(flagged).toBeGreaterThan(2500);
+        expect(flagged).toBeLessThan(4000);
+      }
+      expect(samples.at(-1)?.screen).toMatch(/^Findings [2-9] errors/m);
+
+      // tcpdump killed: the view keeps what it has and says the capture stopped, and why.
+      const pid = Number(execFileSync('pgrep', ['-f', `^/\\S*tcpdump .* -i ${lab.host} `]).toString().trim().split('\n')[0]);
+      process.kill(pid, 'SIGKILL');
+      await until(() => seen(/capture stopped/) !== undefined, 5000, () => `no "capture stopped" on screen:\n${samples.at(-1)?.screen}`);
+      const stopped = (seen(/capture stopped/) as Sample).screen;
+      expect(stopped).toMatch(/killed by SIGKILL/);
+      expect(stopped).toMatch(new RegExp(`${A}/\\d+`));
+    } finally {
+      sampling = false;
+      await sampler;
+      execFileSync('tmux', ['send-keys', '-t', session, 'q']);
+    }
+    await until(() => existsSync(code), 5000, () => 'lacpscope did not exit on q');
+    expect(readFileSync(code, 'utf8').trim()).toBe('2');
+    expect(readFileSync(err, 'utf8')).toMatch(new RegExp(`^lacpscope: captured ${sent.length} LACP/Slow Protocols frames .*\\nlacpscope: tcpdump on '${lab.host}' was killed by SIGKILL \\[LACPSCOPE_LIVE\\]\\n$`));
+  });
+});
+
+async function until(cond: () => boolean, ms: number, why: () => string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
