@@ -67,7 +67,7 @@ export interface PacketLine {
   emptyTail: boolean;
 }
 
-export const PACKET_TYPES: Readonly<Record<string, number>> = { In: 0, B: 1, M: 2, P: 3, Out: 4 };
+const PACKET_TYPES: Readonly<Record<string, number>> = { In: 0, B: 1, M: 2, P: 3, Out: 4 };
 const SLL_PACKET_OUTGOING = 4;
 
 export function directionOf(packetType: number | null): 'in' | 'out' | null {

@@ -119,38 +119,54 @@ export function loopbackRule(): Rule {
   };
 }
 
-/** F20: several remote ports name one port as their partner at the same time. */
+/**
+ * F20: more than one remote port answers on one link: several ports name the same port at once, or a
+ * port's partner keeps alternating between remote ports.
+ */
 export function multiplePartnersRule(): Rule {
+  /** Per port: the partners it named most recently (distinct in a row) with when. */
+  const named = new Map<string, { id: string; t: number }[]>();
+  const raise = (ctx: Ctx, target: string, ids: string[], pdu: LacpPdu, t: number) =>
+    ctx.log.episode(
+      target,
+      {
+        code: 'MULTIPLE_PARTNERS',
+        severity: 'error',
+        port: target,
+        message: () =>
+          `${ids.length} remote ports answer ${describeId(ctx, target)} at the same time (${ids.map((a) => describeId(ctx, a)).join('; ')}): ` +
+          'more than one LACP partner on one link, e.g. an unmanaged switch, hub or mis-patched port in the path; check the physical path.',
+      },
+      evidence(pdu, t),
+      ctx.th.episodeMergeSec,
+    );
+  const related = (ctx: Ctx, a: string, b: string) => ctx.ports.get(a)?.predecessor === b || ctx.ports.get(b)?.predecessor === a;
   return {
     onLacp(ctx, p, pdu, t, dup) {
       if (dup || p.peerId === null) return;
       const target = p.peerId;
-      if (ctx.namersOf(target).size < 2) return;
       const tp = ctx.ports.get(target);
       const window = ctx.th.multiplePartnersTimeoutFactor * timeoutSec(ctx.th, tp ? isFast(tp.last.actor.state) : isFast(pdu.partner.state));
+      // The partner named by this port alternates: A, B, A within the window.
+      let seq = named.get(p.id);
+      if (!seq) named.set(p.id, (seq = []));
+      if (seq.length === 0 || seq[seq.length - 1].id !== target) {
+        seq.push({ id: target, t });
+        if (seq.length > 3) seq.shift();
+        if (seq.length === 3 && seq[0].id === target && t - seq[0].t <= window && !related(ctx, seq[0].id, seq[1].id)) {
+          raise(ctx, p.id, [seq[0].id, seq[1].id], pdu, t);
+        }
+      }
       const namers = ctx.namersOf(target);
+      if (namers.size < 2) return;
       const active: string[] = [];
       for (const [id, n] of namers) {
         if (t - n.last > window) continue;
-        const m = ctx.ports.get(id);
         // A port that replaced another (system id change) is the same remote end, not a second partner.
-        if (m && active.some((a) => m.predecessor === a || ctx.ports.get(a)?.predecessor === id)) continue;
+        if (active.some((a) => related(ctx, a, id))) continue;
         active.push(id);
       }
-      if (active.length < 2) return;
-      ctx.log.episode(
-        target,
-        {
-          code: 'MULTIPLE_PARTNERS',
-          severity: 'error',
-          port: target,
-          message: () =>
-            `${active.length} remote ports answer ${describeId(ctx, target)} at the same time (${active.map((a) => describeId(ctx, a)).join('; ')}): ` +
-            'more than one LACP partner on one link, e.g. an unmanaged switch, hub or mis-patched port in the path; check the physical path.',
-        },
-        evidence(pdu, t),
-        ctx.th.episodeMergeSec,
-      );
+      if (active.length >= 2) raise(ctx, target, active, pdu, t);
     },
   };
 }

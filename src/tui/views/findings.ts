@@ -21,7 +21,7 @@ export function wrap(text: string, width: number): string[] {
 
 /** One finding as a table row: severity, time from capture start, code, where, message. */
 export function findingRow(f: Finding, t0: number, selected: boolean, whereWidth: number, width: number): Line {
-  const where = f.link ?? f.port ?? '';
+  const where = f.port ?? f.link ?? '';
   return clip(
     [
       seg(selected ? '▶ ' : '  ', 'accent'),
