@@ -77,34 +77,25 @@ bonded_pair() {
   fi
 }
 
-scn_healthy_fast() {
-  bonded_pair "$1" healthy-fast 2 active fast active fast
-  sleep_until 20
-  finish "$1" healthy-fast "Two Open vSwitch bonds of two members, both active at the fast rate: healthy." ""
-}
+# Scenarios that only set up the two bonds and watch: members, A's mode and rate, B's mode and rate
+# (mode "off": a static bond without LACP), seconds to run | expected finding codes | description.
+declare -A PLAIN=(
+  [healthy-fast]='2 active fast active fast 20||Two Open vSwitch bonds of two members, both active at the fast rate: healthy.'
+  [healthy-slow]='2 active slow active slow 100||Two Open vSwitch bonds of two members, both active at the slow rate (one PDU per 30 s): healthy.'
+  [active-passive]='2 active fast passive fast 20||Switch A active, switch B passive (it answers): healthy.'
+  [passive-passive]='2 passive fast passive fast 40|NO_LACPDUS|Both bonds passive: neither side starts LACP, the bond never forms.'
+  [lacp-off]='2 active fast off - 40|NO_PARTNER|Switch A runs LACP, switch B bonds the same links statically without LACP: A has no partner.'
+  [rate-mismatch]='2 active fast active slow 70|ASYMMETRIC_RATE|Switch A asks for the fast rate, switch B for the slow one: each sends at the rate the other asked for, which is legal.'
+  [four-member]='4 active fast active fast 20||Two Open vSwitch bonds of four members each at the fast rate: healthy.'
+)
 
-scn_healthy_slow() {
-  bonded_pair "$1" healthy-slow 2 active slow active slow
-  sleep_until 100
-  finish "$1" healthy-slow "Two Open vSwitch bonds of two members, both active at the slow rate (one PDU per 30 s): healthy." ""
-}
-
-scn_active_passive() {
-  bonded_pair "$1" active-passive 2 active fast passive fast
-  sleep_until 20
-  finish "$1" active-passive "Switch A active, switch B passive (it answers): healthy." ""
-}
-
-scn_passive_passive() {
-  bonded_pair "$1" passive-passive 2 passive fast passive fast
-  sleep_until 40
-  finish "$1" passive-passive "Both bonds passive: neither side starts LACP, the bond never forms." "NO_LACPDUS"
-}
-
-scn_lacp_off() {
-  bonded_pair "$1" lacp-off 2 active fast off -
-  sleep_until 40
-  finish "$1" lacp-off "Switch A runs LACP, switch B bonds the same links statically without LACP: A has no partner." "NO_PARTNER"
+plain_scenario() {
+  local name=$1 spec codes desc
+  IFS='|' read -r spec codes desc <<<"${PLAIN[$name]}"
+  read -r -a spec <<<"$spec"
+  bonded_pair "$LAB_OUT/$name" "$name" "${spec[@]:0:5}"
+  sleep_until "${spec[5]}"
+  finish "$LAB_OUT/$name" "$name" "$desc" "$codes"
 }
 
 scn_key_mismatch() {
@@ -135,14 +126,20 @@ scn_two_systems() {
     "PARTNER_SYSTEM_MISMATCH"
 }
 
+# act DIR NAME T WHAT CMD...: at T seconds, snapshot both switches, then run CMD and log WHAT.
+act() {
+  local d=$1 n=$2 t=$3 what=$4
+  shift 4
+  sleep_until "$t"; snapshot "$d" "before: $what" "$n-A" "$n-B"
+  "$@"; event "$d" "$what"
+}
+
 scn_member_down_up() {
   local d=$1 n=member-down-up nb
   nb=$(ns_of $n b)
   bonded_pair "$d" $n 2 active fast active fast
-  sleep_until 12; snapshot "$d" "before link down" $n-A $n-B
-  ip netns exec "$nb" ip link set b1 down; event "$d" "switch B: ip link set b1 down (a1 loses carrier)"
-  sleep_until 20; snapshot "$d" "link down" $n-A $n-B
-  ip netns exec "$nb" ip link set b1 up; event "$d" "switch B: ip link set b1 up"
+  act "$d" $n 12 "switch B: ip link set b1 down (a1 loses carrier)" ip netns exec "$nb" ip link set b1 down
+  act "$d" $n 20 "switch B: ip link set b1 up" ip netns exec "$nb" ip link set b1 up
   sleep_until 35
   finish "$d" $n "Member a1/b1 goes down for 8 s and comes back: both ends lose their partner on it (defaulted), then it rejoins the bundle after renegotiating." \
     "PDU_TIMEOUT EXPIRED DEFAULTED"
@@ -151,39 +148,25 @@ scn_member_down_up() {
 scn_partner_stops_lacp() {
   local d=$1 n=partner-stops-lacp
   bonded_pair "$d" $n 2 active fast active fast
-  sleep_until 12; snapshot "$d" "healthy" $n-A $n-B
-  vsctl $n-B set port bondB lacp=off bond_mode=active-backup; event "$d" "switch B: lacp=off on bondB (stops sending LACPDUs)"
+  act "$d" $n 12 "switch B: lacp=off on bondB (stops sending LACPDUs)" vsctl $n-B set port bondB lacp=off bond_mode=active-backup
   sleep_until 17; snapshot "$d" "partner silent" $n-A $n-B
   sleep_until 55
   finish "$d" $n "Bundled at the fast rate, then switch B stops LACP: A's members time out after 3 s (expired), then default, and A falls back to the slow rate." \
     "PDU_TIMEOUT EXPIRED DEFAULTED"
 }
 
-scn_rate_mismatch() {
-  bonded_pair "$1" rate-mismatch 2 active fast active slow
-  sleep_until 70
-  finish "$1" rate-mismatch "Switch A asks for the fast rate, switch B for the slow one: each sends at the rate the other asked for, which is legal." \
-    "ASYMMETRIC_RATE"
-}
-
 scn_system_id_change() {
   local d=$1 n=system-id-change
   bonded_pair "$d" $n 2 active fast active fast
-  sleep_until 12; snapshot "$d" "before change" $n-A $n-B
-  vsctl $n-B set port bondB other_config:lacp-system-id=$SYS_B_NEW; event "$d" "switch B: lacp-system-id $SYS_B -> $SYS_B_NEW"
+  act "$d" $n 12 "switch B: lacp-system-id $SYS_B -> $SYS_B_NEW" vsctl $n-B set port bondB other_config:lacp-system-id=$SYS_B_NEW
   sleep_until 25
   finish "$d" $n "Switch B's LACP system id changes mid-run (like a bond MAC change after an upgrade): the links renegotiate with the new identity." \
     "SYSTEM_CHANGED"
 }
 
-scn_four_member() {
-  bonded_pair "$1" four-member 4 active fast active fast
-  sleep_until 20
-  finish "$1" four-member "Two Open vSwitch bonds of four members each at the fast rate: healthy." ""
+scenario_main() {
+  if [ -n "${PLAIN[$1]:-}" ]; then plain_scenario "$1"; else "scn_${1//-/_}" "$LAB_OUT/$1"; fi
 }
-
-scenario_cleanup() { cleanup_scenario "$1"; }
-scenario_main() { "scn_${1//-/_}" "$LAB_OUT/$1"; }
 
 lab_start "$@"
 require_tools ovs-vsctl ovs-vswitchd ovsdb-server ovsdb-tool ovs-appctl tcpdump dumpcap editcap ip jq awk

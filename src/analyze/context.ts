@@ -123,7 +123,7 @@ export function timeoutSec(th: Thresholds, fast: boolean): number {
   return fast ? th.shortTimeoutSec : th.longTimeoutSec;
 }
 
-/** The port listening to `s`: the one `s` names, else the latest one naming `s`. */
+/** The port listening to `s`: the one `s` names, else the latest one naming `s`, else the last one it named. */
 export function receiverOf(ctx: Ctx, s: PortState): PortState | null {
   if (s.peerId !== null) {
     const r = ctx.ports.get(s.peerId);
@@ -140,7 +140,7 @@ export function receiverOf(ctx: Ctx, s: PortState): PortState | null {
       }
     }
   }
-  return best;
+  return best ?? (s.lastPeerId === null ? null : (ctx.ports.get(s.lastPeerId) ?? null));
 }
 
 /** Receiver's expiry (its own Timeout bit when seen, else what `s` recorded of it). */

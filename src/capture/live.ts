@@ -15,6 +15,14 @@ import { createPcapReader, pcapMagic, readU32 } from './pcap.js';
 import { PcapngWriter } from './pcapng-writer.js';
 
 export const LIVE_FILTER = 'ether proto 0x8809';
+/**
+ * Each ring slot of the kernel's capture buffer is as large as the snapshot length: with
+ * tcpdump's 262144 its 2 MiB default holds 32 frames, so a burst arriving while tcpdump waits for
+ * the CPU would be dropped. Slow Protocols frames are at most 1518 bytes plus tags: 2048 keeps
+ * them whole and gives room for about a thousand.
+ */
+export const LIVE_SNAPLEN = 2048;
+const TCPDUMP_ARGS = ['-U', '--immediate-mode', '--time-stamp-precision=nano', '-s', String(LIVE_SNAPLEN), '-w', '-'];
 const SYS_CLASS_NET = '/sys/class/net';
 const PCAP_FILE_HEADER = 24;
 /** How often tcpdump is asked (SIGUSR1) for its counters, so drops show while capturing. */
@@ -128,6 +136,15 @@ export function explainTcpdumpFailure(iface: string, stderrLines: readonly strin
 }
 
 const DROP_LINE = /(\d+) packets? dropped by kernel/;
+
+/**
+ * The kernel drop count in a line of tcpdump's statistics (printed on SIGUSR1 and at exit),
+ * or null when the line carries none.
+ */
+export function droppedByKernel(line: string): number | null {
+  const m = DROP_LINE.exec(line);
+  return m ? Number(m[1]) : null;
+}
 
 function isStatsLine(line: string): boolean {
   return /^(tcpdump: )?\d+ packets? (captured|received by filter|dropped by)/.test(line);
@@ -243,9 +260,8 @@ export function startLiveCapture(options: LiveOptions): LiveCapture {
       c.stderr.push(line);
       if (c.stderr.length > 20) c.stderr.shift();
     }
-    const drop = DROP_LINE.exec(line);
-    if (drop) {
-      const n = Number(drop[1]);
+    const n = droppedByKernel(line);
+    if (n !== null) {
       if (n !== c.dropped) {
         c.dropped = n;
         if (n > 0) status({ kind: 'drops', interface: c.iface, dropped: n });
@@ -289,7 +305,7 @@ export function startLiveCapture(options: LiveOptions): LiveCapture {
 
   const captures: Capture[] = [];
   for (const iface of ifaces) {
-    const child = spawn(tcpdump, ['-U', '--immediate-mode', '--time-stamp-precision=nano', '-w', '-', '-i', iface, LIVE_FILTER], {
+    const child = spawn(tcpdump, [...TCPDUMP_ARGS, '-i', iface, LIVE_FILTER], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
       // Its own process group: Ctrl-C reaches lacpscope alone, which stops tcpdump itself, so a

@@ -137,6 +137,8 @@ async function startOrExplain(options: LiveCommandOptions, onFrame: (f: Frame) =
 /** Off a terminal: lines as things happen, the report at the end. */
 async function runLines(options: LiveCommandOptions, io: CliIo): Promise<number> {
   const analyzer = createAnalyzer(options.thresholds ? { thresholds: options.thresholds } : undefined);
+  let capture: LiveCapture | null = null;
+  // The reader of standard output went away (`| head`): stop capturing, as a pipe would.
   const out = new LineOutput(io.stdout, () => void capture?.stop());
   const printEvents = (events: AnalyzerEvent[]) => {
     for (const e of events) if (e.kind === 'finding') out.line(findingLine(e.finding));
@@ -151,11 +153,12 @@ async function runLines(options: LiveCommandOptions, io: CliIo): Promise<number>
     else if (s.kind === 'drops') writeLine(io.stderr, `lacpscope: ${s.interface}: ${s.dropped} packets dropped by the kernel so far`);
     else if (s.kind === 'failed') writeLine(io.stderr, s.error.toLine());
   };
-  const capture = await startOrExplain(options, onFrame, onStatus, io);
+  capture = await startOrExplain(options, onFrame, onStatus, io);
   if (!capture) return 2;
+  const running = capture;
   const ticker = setInterval(() => printEvents(analyzer.tick(Date.now() / 1000)), LIVE_TICK_MS);
-  const removeSignals = onStopSignals(() => void capture.stop());
-  const summary = await capture.done;
+  const removeSignals = onStopSignals(() => void running.stop());
+  const summary = await running.done;
   clearInterval(ticker);
   removeSignals();
   analyzer.setSourceStats(liveStats(summary));

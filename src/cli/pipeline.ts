@@ -1,11 +1,11 @@
 /**
  * The one path from inputs to results shared by `decode`, `analyze`, the TUI and standard input:
- * read every input (readCapture), merge by time (mergeByTime), decode (decodeFrame), and hand the
+ * read every input (openCapture), merge by time (mergeByTime), decode (decodeFrame), and hand the
  * decoded frames to a printer, to the analyzer, or to the TUI as a FeedEvent stream.
  */
 import type { SourceStats } from '../capture/frame.js';
 import { mergeByTime } from '../capture/merge.js';
-import { openCapture, readCapture } from '../capture/source.js';
+import { openCapture, type CaptureSource } from '../capture/source.js';
 import { decodeFrame } from '../decode/decode.js';
 import type { DecodedFrame } from '../decode/pdu.js';
 import type { AnalyzerOptions } from '../analyze/thresholds.js';
@@ -17,6 +17,8 @@ import { AsyncQueue } from './queue.js';
 export interface Progress {
   bytesRead: number;
   totalBytes: number | null;
+  /** Frames read so far over all inputs, Slow Protocols or not. */
+  frames: number;
 }
 
 export interface ReadOptions {
@@ -43,39 +45,36 @@ export function isStream(path: string): boolean {
 }
 
 /** Sums per-input progress into one figure over all inputs. */
-function progressTracker(count: number, report: ((p: Progress) => void) | undefined) {
+function progressTracker(sources: readonly CaptureSource[], count: number, report: ((p: Progress) => void) | undefined) {
   const read = new Array<number>(count).fill(0);
   const total = new Array<number | null>(count).fill(null);
   return (i: number) => (bytesRead: number, totalBytes: number | null) => {
     read[i] = bytesRead;
     total[i] = totalBytes;
     if (!report) return;
-    const sum = read.reduce((a, b) => a + b, 0);
     const all = total.every((t) => t !== null) ? total.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
-    report({ bytesRead: sum, totalBytes: all });
+    report({ bytesRead: read.reduce((a, b) => a + b, 0), totalBytes: all, frames: sources.reduce((n, s) => n + s.stats.frames, 0) });
   };
 }
 
 /**
- * Reads every input to its end, handing each decoded Slow Protocols frame to `onDecoded`.
- * Resolves with each input's counts, in argument order; rejects with the first fatal input error
- * (a LacpscopeError naming the file and offset) after every frame read before it was handed on.
+ * Reads every input to its end, handing each decoded Slow Protocols frame to `onDecoded` as soon
+ * as the chunk holding it is read. Resolves with each input's counts, in argument order; rejects
+ * with the first fatal input error (a LacpscopeError naming the file and offset) after every
+ * frame read before it was handed on.
  */
 export async function readInputs(paths: readonly string[], onDecoded: (d: DecodedFrame) => void, options: ReadOptions = {}): Promise<SourceStats[]> {
-  const track = progressTracker(paths.length, options.onProgress);
-  if (options.order === 'file' && paths.length === 1) {
-    const stats = await readCapture(paths[0], (f) => onDecoded(decodeFrame(f)), { date: options.date, signal: options.signal, onProgress: track(0) });
-    options.onSource?.(stats);
-    return [stats];
-  }
-  // Pull streams: an input is read only as fast as the merge takes its frames, so several inputs
-  // hold no more than a chunk each, and a failing input stops the whole read where it failed.
-  const sources = paths.map((p, i) => openCapture(p, { date: options.date, signal: options.signal, onProgress: track(i) }));
+  // Pull streams: an input is read only as fast as its frames are taken, so several inputs hold
+  // no more than a chunk each, and a failing input stops the whole read where it failed.
+  const sources: CaptureSource[] = [];
+  const track = progressTracker(sources, paths.length, options.onProgress);
+  for (const [i, p] of paths.entries()) sources.push(openCapture(p, { date: options.date, signal: options.signal, onProgress: track(i) }));
   const ended = sources.map(async function* (source) {
     yield* source;
     options.onSource?.(source.stats);
   });
-  for await (const frame of mergeByTime(ended, options.windowNs)) onDecoded(decodeFrame(frame));
+  const frames = options.order === 'file' && ended.length === 1 ? ended[0] : mergeByTime(ended, options.windowNs);
+  for await (const frame of frames) onDecoded(decodeFrame(frame));
   return sources.map((s) => s.stats);
 }
 
@@ -112,6 +111,9 @@ export interface Feed {
   done: Promise<SourceStats[]>;
 }
 
+/** Clock ticks on a stream: often enough that a silent partner is flagged within a fraction of a second. */
+const STREAM_TICK_MS = 250;
+
 /** At most one progress event per this many ms: the TUI redraws per event. */
 const PROGRESS_EVERY_MS = 100;
 
@@ -124,11 +126,10 @@ const PROGRESS_EVERY_MS = 100;
 export function createFeed(paths: readonly string[], options: FeedOptions = {}): Feed {
   const queue = new AsyncQueue<FeedEvent>();
   const now = options.now ?? Date.now;
-  let frames = 0;
   let lastProgress = -Infinity;
   let latest: Progress | null = null;
   const flushProgress = () => {
-    if (latest) queue.push({ kind: 'progress', bytesRead: latest.bytesRead, totalBytes: latest.totalBytes, frames });
+    if (latest) queue.push({ kind: 'progress', bytesRead: latest.bytesRead, totalBytes: latest.totalBytes, frames: latest.frames });
     lastProgress = now();
   };
 
@@ -137,13 +138,12 @@ export function createFeed(paths: readonly string[], options: FeedOptions = {}):
   const timer = clock ? setInterval(() => {
     const t = clock.read();
     if (t !== null) queue.push({ kind: 'tick', nowSec: t });
-  }, options.tickMs ?? 1000) : null;
+  }, options.tickMs ?? STREAM_TICK_MS) : null;
   timer?.unref();
 
   const done = readInputs(
     paths,
     (decoded) => {
-      frames++;
       clock?.saw(decoded.pdu.time);
       queue.push({ kind: 'frame', decoded });
     },

@@ -13,7 +13,8 @@
  * - a ring of the `RECENT` most recent frames, so the latest PDUs of every port are reachable.
  * A PDU outside those is still drawn and counted; its detail says it was not kept.
  */
-import type { DecodedFrame, LacpPdu, PortInfo } from '../decode/pdu.js';
+import { changesBetween } from '../analyze/analyzer.js';
+import type { DecodedFrame, LacpPdu } from '../decode/pdu.js';
 
 export const MAX_PINNED = 20_000;
 export const RECENT = 2_048;
@@ -27,9 +28,6 @@ export function portId(info: { system: string; port: number }): string {
   return `${info.system}/${info.port}`;
 }
 
-function infoSignature(p: PortInfo): string {
-  return `${p.systemPriority},${p.system},${p.key},${p.portPriority},${p.port},${p.state}`;
-}
 
 /** Append-only per-port PDU times, in arrival order (the pipeline delivers frames in time order). */
 export class PduIndex {
@@ -123,7 +121,6 @@ export class PduIndex {
 export class FrameStore {
   private readonly pinned = new Map<string, DecodedFrame>();
   private readonly recent = new Map<string, DecodedFrame>();
-  private readonly lastInfo = new Map<string, string>();
   private readonly lastFrame = new Map<string, DecodedFrame>();
   private readonly sources = new Set<string>();
   /** Pinned frames dropped because the cap was reached. */
@@ -142,9 +139,8 @@ export class FrameStore {
     if (d.pdu.subtype === 'lacp') {
       const pdu = d.pdu as LacpPdu;
       const id = portId(pdu.actor);
-      const sig = `${infoSignature(pdu.actor)}|${infoSignature(pdu.partner)}`;
-      if (this.lastInfo.get(id) !== sig) pin = true;
-      this.lastInfo.set(id, sig);
+      const last = this.lastFrame.get(id)?.pdu as LacpPdu | undefined;
+      if (!last || changesBetween(last, pdu).length > 0) pin = true;
       this.lastFrame.set(id, d);
     }
     if (pin) this.pin(key, d);

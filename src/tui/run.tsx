@@ -1,5 +1,7 @@
 /** `runTui`: the interactive review, full screen, on any feed (files, standard input, live capture). */
-import { render } from 'ink';
+import { openSync } from 'node:fs';
+import { ReadStream } from 'node:tty';
+import { render, type Instance } from 'ink';
 import type { AnalyzerOptions } from '../analyze/analyzer.js';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import { App } from './components/App.js';
@@ -24,39 +26,58 @@ export function colourDisabled(env: NodeJS.ProcessEnv, noColor: boolean | undefi
 }
 
 /**
+ * Where keys come from: standard input when it is the terminal; the controlling terminal when
+ * standard input carries the capture (`tcpdump -w - | lacpscope -`); none without a terminal.
+ */
+function keyboard(): ReadStream | null {
+  if (process.stdin.isTTY) return process.stdin;
+  try {
+    return new ReadStream(openSync('/dev/tty', 'r'));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Runs until the user quits (q or Ctrl-C); resolves then, with the terminal restored. Rejects
  * (terminal restored too) when rendering crashes. Reading continues in the background while the
  * user looks; quitting closes the feed's iterator.
  */
 export function runTui(options: TuiOptions): Promise<void> {
   const store = new TuiStore({ analyzer: createAnalyzer(options.analyzerOptions) });
-  const restore = enterFullScreen(process.stdout, process.stdin);
+  const keys = keyboard();
+  const restore = enterFullScreen(process.stdout, keys ?? undefined);
   const abort = new AbortController();
   return new Promise<void>((resolve, reject) => {
     let done = false;
+    let instance: Instance | null = null;
     const finish = (error?: unknown) => {
       if (done) return;
+      // A crash during the first render arrives before render() has returned.
+      if (!instance) return void setImmediate(() => finish(error));
       done = true;
       abort.abort();
       unguard();
       store.dispose();
       instance.unmount();
       restore();
+      if (keys && keys !== process.stdin) keys.destroy();
       if (error === undefined) resolve();
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
     const unguard = guardProcess(restore, finish);
-    const instance = render(
+    instance = render(
       <ErrorBoundary onCrash={finish}>
         <App
           store={store}
           title={options.title}
           live={options.live ?? false}
           noColor={colourDisabled(process.env, options.noColor)}
+          keyboard={keys !== null}
           onQuit={() => finish()}
         />
       </ErrorBoundary>,
-      { exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
+      { stdin: keys ?? undefined, exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
     );
     store.consume(options.feed, abort.signal).catch(finish);
   });

@@ -64,7 +64,7 @@ export function contentRows(model: Model, size: Size): number {
 }
 
 function showProgress(model: Model): boolean {
-  return model.snap.loading && model.snap.progress !== null;
+  return model.snap.loading && model.snap.progress !== null && model.snap.progress.totalBytes !== null;
 }
 
 function resolveFrame(model: Model, frame: number, source: string | undefined): DecodedFrame | undefined {

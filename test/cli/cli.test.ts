@@ -146,3 +146,14 @@ describe.skipIf(!HAVE_SCRIPT)('standard input that is a terminal (util-linux scr
     expect(r.stdout).toMatch(/exit=2/);
   });
 });
+
+describe.skipIf(!HAVE_SCRIPT)('the default command on a terminal', () => {
+  it('an input that is not a capture gets the error line, without taking over the screen', () => {
+    const path = scratch('tty-not-a-capture.bin');
+    writeFileSync(path, Buffer.alloc(300, 0));
+    const r = spawnSync('script', ['-qec', `env -u CI node bin/lacpscope.js "${path}"; echo "exit=$?"`, '/dev/null'], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(r.stdout).toMatch(/^lacpscope: .*tty-not-a-capture\.bin: not a capture.*byte offset 0/);
+    expect(r.stdout).toMatch(/exit=2/);
+    expect(r.stdout).not.toContain('\x1b[?1049h'); // the alternate screen was never entered
+  });
+});

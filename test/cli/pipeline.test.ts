@@ -18,12 +18,15 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-/** A pcap of `n` LACPDUs one second apart, alternating between the two ends of a link. */
-function capture(name: string, n: number, offsetSec = 0): string {
-  const frames = Array.from({ length: n }, (_, i) => ({
-    timeNs: timeOf(i * 2 + offsetSec),
-    data: eth(i % 2 ? lacp({ actor: PARTNER, partner: ACTOR }) : lacp()),
-  }));
+/** An IPv4 frame: counted as read, never handed on. */
+const OTHER = Uint8Array.from([...Array(12).fill(2), 0x08, 0x00, ...Array(46).fill(0)]);
+
+/** A pcap of `n` LACPDUs, alternating between the two ends of a link, each followed by `other` IPv4 frames. */
+function capture(name: string, n: number, offsetSec = 0, other = 0): string {
+  const frames = Array.from({ length: n }, (_, i) => [
+    { timeNs: timeOf(i * 2 + offsetSec), data: eth(i % 2 ? lacp({ actor: PARTNER, partner: ACTOR }) : lacp()) },
+    ...Array.from({ length: other }, () => ({ timeNs: timeOf(i * 2 + offsetSec), data: OTHER })),
+  ]).flat();
   const path = scratch(name);
   writeFileSync(path, encodePcap(LINKTYPE.ETHERNET, frames));
   return path;
@@ -31,7 +34,7 @@ function capture(name: string, n: number, offsetSec = 0): string {
 
 describe('createFeed', () => {
   it('hands on every frame in time order, the source counts, progress to the last byte, then end', async () => {
-    const a = capture('feed-a.pcap', 6, 0);
+    const a = capture('feed-a.pcap', 6, 0, 2);
     const b = capture('feed-b.pcap', 4, 1);
     const feed = createFeed([a, b]);
     const events = await collect(feed.events);
@@ -46,9 +49,13 @@ describe('createFeed', () => {
       ['feed-b.pcap', 4],
     ]);
     const progress = events.filter((e) => e.kind === 'progress').at(-1);
-    expect(progress).toEqual({ kind: 'progress', bytesRead: statSync(a).size + statSync(b).size, totalBytes: statSync(a).size + statSync(b).size, frames: 10 });
+    // Progress counts every frame read (6 + 12 IPv4 in a, 4 in b); only the 10 LACPDUs are handed on.
+    expect(progress).toEqual({ kind: 'progress', bytesRead: statSync(a).size + statSync(b).size, totalBytes: statSync(a).size + statSync(b).size, frames: 22 });
     expect(events.at(-1)).toEqual({ kind: 'end' });
-    expect((await feed.done).map((s) => s.frames)).toEqual([6, 4]);
+    expect((await feed.done).map((s) => [s.frames, s.slowFrames])).toEqual([
+      [18, 6],
+      [4, 4],
+    ]);
   });
 
   it('an unreadable input stops the feed with the error line and rejects done', async () => {

@@ -1,6 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-fc.configureGlobal({ numRuns: 3000 });
 import { LINKTYPE } from '../../src/capture/frame.js';
 import { decodeFrame, PROBLEM } from '../../src/decode/decode.js';
 import { buildEthernetFrame, buildSll2Frame, buildSllFrame, encodeLacpPayload, encodeMarkerPayload, type PortFields } from '../../src/decode/encode.js';

@@ -9,6 +9,7 @@ import {
   PARTNER,
   SRC,
   eth,
+  extraChecks,
   frameOf,
   lacp,
   lacpCutPoints,
@@ -111,6 +112,10 @@ describe('problems', () => {
   };
   it.each(malformed())('$label', ({ label, payload }) => {
     expect(codes(decode(eth(payload)))).toEqual(expected[label]);
+  });
+
+  it.each(extraChecks())('$label', ({ data }) => {
+    expect(decode(data).problems).toMatchObject([{ code: PROBLEM.WRONG_TLV_TYPE, severity: 'error', offset: 14 + 18 }]);
   });
 
   it('a wrong terminator type in version 1 is a warning (Wireshark and receivers do not check it)', () => {

@@ -32,8 +32,8 @@ describe('flag words', () => {
   });
 });
 
-describe('formatJsonl', () => {
-  it.skipIf(!existsSync(contractPath))('prints the contract example byte for byte (keys in order)', () => {
+describe.skipIf(!existsSync(contractPath))(`formatJsonl and ${contractPath} (skipped when absent)`, () => {
+  it('prints the contract example byte for byte (keys in order)', () => {
     const md = readFileSync(contractPath, 'utf8');
     const block = md.split('## `decode --format jsonl`')[1].split('```json')[1].split('```')[0];
     const example = JSON.parse(block);
@@ -41,7 +41,9 @@ describe('formatJsonl', () => {
     const pdu = decodeFrame(frameOf(data, { source: 'eth0.pcap', iface: 'eth0', index: 12, direction: 'out' })).pdu;
     expect(formatJsonl(pdu)).toBe(JSON.stringify(example));
   });
+});
 
+describe('formatJsonl', () => {
   it('without the shared contract, keys still follow the documented order', () => {
     const pdu = decodeFrame(frameOf(eth(lacp()))).pdu;
     expect(Object.keys(JSON.parse(formatJsonl(pdu)))).toEqual([

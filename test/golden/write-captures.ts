@@ -2,13 +2,12 @@
  * Writes the generated decode captures (run by make-goldens.sh after compiling):
  * `node write-captures.js OUTDIR`. Every file is deterministic, so rerunning changes nothing.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LINKTYPE } from '../../src/capture/frame.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { encodePcapng } from '../../src/capture/pcapng-writer.js';
-import { writeFileSync } from 'node:fs';
-import { ethernetZoo, shortFrames, sll2Frames, sllFrames, snapCutFrames, timeOf, vlanFrames, eth, lacp, ACTOR, PARTNER, type GenFrame } from '../support/generator.js';
+import { ethernetZoo, extraChecks, shortFrames, sll2Frames, sllFrames, snapCutFrames, timeOf, vlanFrames, eth, lacp, ACTOR, PARTNER, type GenFrame } from '../support/generator.js';
 
 const out = process.argv[2];
 if (!out) {
@@ -22,6 +21,7 @@ const records = (frames: GenFrame[]) => frames.map((f, i) => ({ timeNs: timeOf(i
 const zoo = [...ethernetZoo(), ...vlanFrames()];
 writePcap(join(out, 'zoo-le-usec.pcap'), LINKTYPE.ETHERNET, records(zoo));
 writePcap(join(out, 'zoo-be-nsec.pcap'), LINKTYPE.ETHERNET, records(zoo), { bigEndian: true, nanosecond: true });
+writePcap(join(out, 'extra-checks.pcap'), LINKTYPE.ETHERNET, records(extraChecks()));
 writePcap(join(out, 'snapcut.pcap'), LINKTYPE.ETHERNET, records(snapCutFrames()));
 writePcap(join(out, 'short.pcap'), LINKTYPE.ETHERNET, records(shortFrames()));
 writePcap(join(out, 'sll.pcap'), LINKTYPE.LINUX_SLL, records(sllFrames()));

@@ -39,6 +39,17 @@ describe('the lab scenarios', () => {
     const impls = new Set(scenarios.flatMap((s) => s.members.map((m) => m.implementation)));
     expect([...impls].sort()).toEqual(['linux', 'openvswitch']);
   });
+
+  it("read the same verdicts as the lab script's own summary in scenario.json", () => {
+    for (const s of scenarios) {
+      const fromFiles = s.members.map((m) => (m.implementation === 'linux' ? `${m.member} ${m.actorState} ${m.partner?.split('/')[0] ?? '00:00:00:00:00:00'}` : `${m.owner} ${m.bond} ${m.member} ${m.rx} ${m.attached}`));
+      const fromJson = [
+        ...(s.summary.openvswitch ?? []).flatMap((b) => b.members.map((m) => `${b.switch} ${b.bond} ${m.name} ${m.rx} ${m.attached}`)),
+        ...(s.summary.linux?.slaves ?? []).map((x) => `${x.name} ${x.actorState} ${x.partnerMac}`),
+      ];
+      expect(fromFiles, s.name).toEqual(fromJson);
+    }
+  });
 });
 
 describe.each(scenarios.map((s) => [s.name, s] as [string, Scenario]))('lab scenario %s', (_name, s) => {

@@ -34,10 +34,17 @@ export interface MemberVerdict {
   incidents: number;
 }
 
+/** The short verdicts the lab scripts wrote into scenario.json (their own parse of the same files). */
+export interface ScenarioJsonVerdicts {
+  openvswitch?: { switch: string; bond: string; members: { name: string; rx: string; attached: boolean }[] }[];
+  linux?: { slaves: { name: string; actorState: number; partnerMac: string }[] };
+}
+
 export interface Scenario {
   name: string;
   dir: string;
   expectedFindings: string[];
+  summary: ScenarioJsonVerdicts;
   members: MemberVerdict[];
   /** Per-interface captures (`<if>.pcap`) and the multi-interface pcapng. */
   pcaps: string[];
@@ -217,7 +224,7 @@ export function loadScenarios(labDir: string): Scenario[] {
     const dir = join(labDir, name);
     const meta = join(dir, 'scenario.json');
     if (!existsSync(meta)) continue;
-    const json = JSON.parse(readFileSync(meta, 'utf8')) as { name: string; expectedFindings: string[] };
+    const json = JSON.parse(readFileSync(meta, 'utf8')) as { name: string; expectedFindings: string[]; verdicts: ScenarioJsonVerdicts };
     const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
     const members = [
       ...parseOvsLacpShow(read('ovs-lacp-show.txt'), parseOvsStats(read('ovs-lacp-stats.txt'))),
@@ -228,6 +235,7 @@ export function loadScenarios(labDir: string): Scenario[] {
       name: json.name,
       dir,
       expectedFindings: json.expectedFindings,
+      summary: json.verdicts,
       members,
       pcaps: files.filter((f) => f.endsWith('.pcap')).sort().map((f) => join(dir, f)),
       pcapng: join(dir, 'all.pcapng'),

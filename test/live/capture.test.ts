@@ -1,14 +1,14 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/capture/frame.js';
-import { explainTcpdumpFailure, startLiveCapture, type LiveStatus } from '../../src/capture/live.js';
+import { droppedByKernel, explainTcpdumpFailure, startLiveCapture, type LiveStatus } from '../../src/capture/live.js';
 import { LacpscopeError } from '../../src/errors.js';
 import { toHex, tsharkAvailable, tsharkRead } from '../writer/tshark.js';
 import { createVethLab, netnsUnavailable, replay } from './netns.js';
-import { hex, labCapture, latencyFigures, readFrames } from './support.js';
+import { hex, labCapture, latencyFigures, readFrames, until } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lacpscope-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,14 +30,6 @@ function collect(interfaces: string[], write?: string, tcpdump?: string) {
   return { capture, frames, arrivedMs, statuses };
 }
 
-async function waitFor(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('live capture failures are explained with the fix', () => {
   it('tcpdump missing: says how to install it', () => {
     const run = () => collect(['lo'], undefined, 'lacpscope-test-no-such-tcpdump');
@@ -55,6 +47,13 @@ describe('live capture failures are explained with the fix', () => {
       expect(e.code).toBe('LACPSCOPE_LIVE');
       expect(e.message).toMatch(/^no such interface 'lsnosuch0'; available: .*\blo\b/);
     }
+  });
+
+  it('reads the kernel drop count from tcpdump 4.99\'s statistics lines', () => {
+    expect(droppedByKernel('tcpdump: 12 packets captured, 15 packets received by filter, 3 packets dropped by kernel')).toBe(3);
+    expect(droppedByKernel('1 packet dropped by kernel')).toBe(1);
+    expect(droppedByKernel('0 packets dropped by kernel')).toBe(0);
+    expect(droppedByKernel('15 packets received by filter')).toBeNull();
   });
 
   it('explains the messages real tcpdump 4.99 prints', () => {
@@ -99,12 +98,12 @@ describe.skipIf(netnsUnavailable !== null)(`live capture on veth pairs${netnsUna
     const out = join(dir, 'two.pcapng');
     const { capture, frames, arrivedMs, statuses } = collect([labs[0].host, labs[1].host], out);
     await capture.ready;
-    await waitFor(() => statuses.filter((s) => s.kind === 'listening').length === 2, 5000);
+    await until(() => statuses.filter((s) => s.kind === 'listening').length === 2, 5000);
     expect(statuses.filter((s) => s.kind === 'listening').map((s) => s.kind === 'listening' && s.interface).sort()).toEqual([labs[0].host, labs[1].host].sort());
     const sent0 = readFrames(a0);
     const sent1 = readFrames(a1);
     await Promise.all([replay(labs[0], a0, 200), replay(labs[1], a1, 200)]);
-    await waitFor(() => frames.length >= sent0.length + sent1.length, 5000);
+    await until(() => frames.length >= sent0.length + sent1.length, 5000);
     // Written before being handed on: the file holds every frame while capture still runs.
     expect(readFrames(out)).toHaveLength(frames.length);
     const summary = await capture.stop();
@@ -139,7 +138,7 @@ describe.skipIf(netnsUnavailable !== null)(`live capture on veth pairs${netnsUna
     const { capture, frames, statuses } = collect([labs[0].host], out);
     await capture.ready;
     await replay(labs[0], a0, 200);
-    await waitFor(() => frames.length >= 10, 5000);
+    await until(() => frames.length >= 10, 5000);
     const pid = capture.summary().interfaces[0].pid;
     expect(pid).toBeTypeOf('number');
     process.kill(pid as number, 'SIGKILL');
@@ -152,13 +151,35 @@ describe.skipIf(netnsUnavailable !== null)(`live capture on veth pairs${netnsUna
     expect(readFrames(out).map((f) => hex(f.data))).toEqual(frames.map((f) => hex(f.data)));
   });
 
+  it('kernel drops (tcpdump paused while frames pour in) are counted from tcpdump\'s statistics', async () => {
+    const { capture, frames, statuses } = collect([labs[1].host]);
+    await capture.ready;
+    const pid = capture.summary().interfaces[0].pid as number;
+    // A stopped tcpdump reads nothing: the kernel's capture buffer fills and the rest is dropped.
+    process.kill(pid, 'SIGSTOP');
+    const loops = 400;
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn('ip', ['netns', 'exec', labs[1].ns, 'tcpreplay', '-q', '--topspeed', `--loop=${loops}`, '-i', labs[1].peer, a0], { stdio: 'ignore' });
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tcpreplay exited with ${code}`))));
+    });
+    process.kill(pid, 'SIGCONT');
+    await until(() => statuses.some((s) => s.kind === 'drops'), 5000);
+    const summary = await capture.stop();
+    const sent = readFrames(a0).length * loops;
+    const dropped = summary.interfaces[0].dropped as number;
+    console.log(`live capture: ${sent} frames sent while tcpdump was stopped, ${frames.length} captured, ${dropped} dropped by the kernel`);
+    expect(dropped).toBeGreaterThan(0);
+    expect(frames.length + dropped).toBe(sent);
+    expect(summary.error).toBeNull();
+  });
+
   it('an interface deleted while capturing: tcpdump exits, the reason is given and the frames are kept', async () => {
     const extra = createVethLab(1)[0];
     try {
       const { capture, frames } = collect([extra.host]);
       await capture.ready;
       await replay(extra, a0, 200);
-      await waitFor(() => frames.length >= 5, 5000);
+      await until(() => frames.length >= 5, 5000);
       execFileSync('ip', ['link', 'del', extra.host]);
       const summary = await capture.done;
       expect(summary.error?.code).toBe('LACPSCOPE_LIVE');

@@ -3,22 +3,16 @@
  * capture is replayed into the other end at its own pace; each frame becomes a stdout line as it
  * arrives and a silent port is flagged by the clock, with no frame to trigger it.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toHex, tsharkAvailable, tsharkRead } from '../writer/tshark.js';
 import { createVethLab, netnsUnavailable, replay, type VethLab } from './netns.js';
-import { cutAtFirstSilence, ensureBuilt, hex, labCapture, latencyFigures, projectRoot, readFrames } from './support.js';
+import { cutAtFirstSilence, ensureBuilt, hex, labCapture, latencyFigures, readFrames, spawnLines, until, type Line } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lacpscope-live-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Line {
-  text: string;
-  atMs: number;
-}
 
 describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${netnsUnavailable ? ` (skipped: ${netnsUnavailable})` : ''}`, () => {
   let lab: VethLab;
@@ -35,23 +29,10 @@ describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${n
     const { sent, lastOf } = cutAtFirstSilence(labCapture('partner-stops-lacp', 'a0.pcap'), replayFile);
     expect(lastOf.size).toBe(2);
     const out = join(dir, 'live.pcapng');
-    const child = spawn(process.execPath, ['bin/lacpscope.js', 'live', '-i', lab.host, '--write', out], {
-      cwd: projectRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: Line[] = [];
-    let stderr = '';
-    let tail = '';
-    child.stdout.on('data', (c: Buffer) => {
-      const atMs = Date.now();
-      const parts = (tail + c.toString()).split('\n');
-      tail = parts.pop() ?? '';
-      for (const text of parts) lines.push({ text, atMs });
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const run = spawnLines(process.execPath, ['bin/lacpscope.js', 'live', '-i', lab.host, '--write', out]);
+    const { lines, child } = run;
     try {
-      await until(() => stderr.includes('listening on'), 10_000, () => `no "listening" line; stderr: ${stderr}`);
+      await until(() => run.stderr.includes('listening on'), 10_000, () => `no "listening" line; stderr: ${run.stderr}`);
       await replay(lab, replayFile);
       const frameLines = () => lines.filter((l) => /^\d+ \d+\.\d{9} /.test(l.text));
       await until(() => frameLines().length >= sent.length, 3000, () => `${frameLines().length} of ${sent.length} frame lines`);
@@ -83,10 +64,10 @@ describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${n
     } finally {
       child.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    expect(await run.exited).toBe(0);
     // The report comes at the end, and the summary line counts what was captured and written.
     expect(lines.some((l) => l.text.includes('PDU_TIMEOUT'))).toBe(true);
-    expect(stderr).toMatch(new RegExp(`captured ${sent.length} LACP/Slow Protocols frames \\(${lab.host}: ${sent.length} frames\\); ${sent.length} written to `));
+    expect(run.stderr).toMatch(new RegExp(`captured ${sent.length} LACP/Slow Protocols frames \\(${lab.host}: ${sent.length} frames\\); ${sent.length} written to `));
 
     // The --write file holds the replayed frames byte for byte, on one interface named after ours.
     const back = readFrames(out);
@@ -96,22 +77,12 @@ describe.skipIf(netnsUnavailable !== null)(`lacpscope live without a terminal${n
   });
 
   it('an interface that does not exist: one line with the fix, exit 2, no capture', async () => {
-    const child = spawn(process.execPath, ['bin/lacpscope.js', 'live', '-i', 'lsnosuch9'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const run = spawnLines(process.execPath, ['bin/lacpscope.js', 'live', '-i', 'lsnosuch9']);
+    const code = await run.exited;
+    const stderr = run.stderr;
+    const stdout = run.lines.map((l) => l.text).join('\n');
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^lacpscope: no such interface 'lsnosuch9'; available: .*\blo\b.* \[LACPSCOPE_LIVE\]\n$/);
   });
 });
-
-async function until(cond: () => boolean, ms: number, why: () => string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(why());
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -1,5 +1,5 @@
 /** Shared by the live tests: reading captures with the project's readers, latency figures. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,4 +75,35 @@ export function cutAtFirstSilence(path: string, out: string, marginSec = 0.5, ma
   }
   writePcap(out, sent[0].linkType, sent.map((f) => ({ timeNs: f.timeNs, data: f.data, originalLength: f.originalLength })), { nanosecond: true });
   return { sent, lastOf };
+}
+
+/** Polls `cond` every 20 ms; fails with `why()` after `ms`. */
+export async function until(cond: () => boolean, ms: number, why: () => string = () => `condition not met within ${ms} ms`): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface Line {
+  text: string;
+  /** Wall clock (ms) when the line was read. */
+  atMs: number;
+}
+
+/** Runs a command off a terminal, collecting its stdout lines with their arrival time and its stderr. */
+export function spawnLines(command: string, args: string[]) {
+  const child = spawn(command, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Line[] = [];
+  const out = { lines, stderr: '', child, exited: new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code))) };
+  let tail = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const atMs = Date.now();
+    const parts = (tail + c.toString()).split('\n');
+    tail = parts.pop() ?? '';
+    for (const text of parts) lines.push({ text, atMs });
+  });
+  child.stderr.on('data', (c: Buffer) => (out.stderr += c.toString()));
+  return out;
 }

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVethLab, netnsUnavailable, replay, type VethLab } from './netns.js';
 import type { Frame } from '../../src/capture/frame.js';
-import { actorSystem, cutAtFirstSilence, ensureBuilt, hex, labCapture, latencyFigures, projectRoot, readFrames } from './support.js';
+import { actorSystem, cutAtFirstSilence, ensureBuilt, hex, labCapture, latencyFigures, projectRoot, readFrames, until } from './support.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'lacpscope-live-tui-'));
@@ -132,11 +132,3 @@ describe.skipIf(unavailable !== null)(`lacpscope live in a terminal${unavailable
     expect(readFileSync(err, 'utf8')).toMatch(new RegExp(`^lacpscope: captured ${sent.length} LACP/Slow Protocols frames .*\\nlacpscope: tcpdump on '${lab.host}' was killed by SIGKILL \\[LACPSCOPE_LIVE\\]\\n`));
   });
 });
-
-async function until(cond: () => boolean, ms: number, why: () => string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(why());
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

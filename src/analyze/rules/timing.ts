@@ -28,7 +28,8 @@ function listened(ctx: Ctx, s: PortState, before: LacpPdu, since: number): boole
 
 /** Requested interval for `s`: the slow one when either end of the gap shows the slow request (rate switches). */
 function requestedFast(before: LacpPdu, after: LacpPdu | null): boolean {
-  return isFast(before.partner.state) && (after === null || isFast(after.partner.state));
+  // A PDU that comes back Expired/Defaulted carries a forced or default partner record, not a request.
+  return isFast(before.partner.state) && (after === null || !isCurrent(after) || isFast(after.partner.state));
 }
 
 function receiverTimeout(ctx: Ctx, s: PortState, fastRequested: boolean): { to: number; r: PortState | null } {
@@ -36,17 +37,28 @@ function receiverTimeout(ctx: Ctx, s: PortState, fastRequested: boolean): { to: 
   return { to: timeoutSec(ctx.th, r ? isFast(r.last.actor.state) : fastRequested), r };
 }
 
-function timeoutMessage(ctx: Ctx, s: PortState, r: PortState | null, to: number, resumed: boolean, noticed?: { what: string; after: number }) {
-  return (rec: FindingRecord) =>
-    `${describe(s)} sent no LACPDU for ${secs(rec.end - rec.start)}${resumed ? '' : ' (and had not resumed when last seen)'}, ` +
-    `while its partner ${r ? describe(r) : ''} expires partner information after ${to} s` +
-    (noticed ? ` and reported ${noticed.what} ${secs(noticed.after)} after that port's last LACPDU` : '') +
-    ': the partner had to time the link out; check the sending side (LACP process, control-plane load, link or loss in that direction).';
+interface Noticed {
+  what: string;
+  after: number;
+}
+
+function timeoutMessage(s: PortState, r: PortState | null, to: number, resumed: boolean, noticed: Map<string, Noticed>) {
+  return (rec: FindingRecord) => {
+    const n = noticed.get(rec.key);
+    return (
+      `${describe(s)} sent no LACPDU for ${secs(rec.end - rec.start)}${resumed ? '' : ' (and had not resumed when last seen)'}, ` +
+      `while its partner ${r ? describe(r) : ''} expires partner information after ${to} s` +
+      (n ? ` and reported ${n.what} ${secs(n.after)} after that port's last LACPDU` : '') +
+      ': the partner had to time the link out; check the sending side (LACP process, control-plane load, link or loss in that direction).'
+    );
+  };
 }
 
 /** F3: gaps between consecutive LACPDUs of one port, judged against the receiver's request. */
 export function gapRule(): Rule {
   const lateMax = new Map<string, number>();
+  /** Timeouts the receiver itself reported (Expired/Defaulted) before the sender resumed. */
+  const noticed = new Map<string, Noticed>();
   return {
     onLacp(ctx, p, pdu, t, dup) {
       const th = ctx.th;
@@ -60,10 +72,11 @@ export function gapRule(): Rule {
             const { to } = receiverTimeout(ctx, s, isFast(s.last.partner.state));
             const rec = ctx.log.open(
               key,
-              { code: 'PDU_TIMEOUT', severity: 'error', port: s.id, link: linkId(s.id, p.id), message: timeoutMessage(ctx, s, p, to, false, { what: pdu.actor.state & BIT.defaulted ? 'Defaulted' : 'Expired', after: silent }) },
+              { code: 'PDU_TIMEOUT', severity: 'error', port: s.id, link: linkId(s.id, p.id), message: timeoutMessage(s, p, to, false, noticed) },
               evidence(s.last, s.lastT),
             );
             ctx.log.extend(rec, evidence(pdu, t));
+            noticed.set(key, { what: pdu.actor.state & BIT.defaulted ? 'Defaulted' : 'Expired', after: silent });
           }
         }
       }
@@ -77,10 +90,10 @@ export function gapRule(): Rule {
         const key = `PDU_TIMEOUT|${p.id}|${before.time}`;
         const rec = ctx.log.open(
           key,
-          { code: 'PDU_TIMEOUT', severity: 'error', port: p.id, link: r ? linkId(p.id, r.id) : null, message: timeoutMessage(ctx, p, r, to, true) },
+          { code: 'PDU_TIMEOUT', severity: 'error', port: p.id, link: r ? linkId(p.id, r.id) : null, message: timeoutMessage(p, r, to, true, noticed) },
           evidence(before, p.prevT),
         );
-        rec.message = timeoutMessage(ctx, p, r, to, true);
+        rec.message = timeoutMessage(p, r, to, true, noticed);
         ctx.log.extend(rec, evidence(pdu, t));
       } else if (g > th.lateFactor * period) {
         const rec = ctx.log.episode(
@@ -115,7 +128,7 @@ export function gapRule(): Rule {
           ctx.log.records.get(key) ??
           newRecord(
             key,
-            { code: 'PDU_TIMEOUT', severity: 'error', port: s.id, link: r ? linkId(s.id, r.id) : null, message: timeoutMessage(ctx, s, r, to, false) },
+            { code: 'PDU_TIMEOUT', severity: 'error', port: s.id, link: r ? linkId(s.id, r.id) : null, message: timeoutMessage(s, r, to, false, noticed) },
             evidence(s.last, s.lastT),
           );
         out.push(extendedCopy(base, { ...now, frame: null }, ctx.th.maxEvidenceFrames));

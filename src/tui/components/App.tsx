@@ -22,10 +22,12 @@ export interface AppProps {
   noColor: boolean;
   /** A fixed size instead of the terminal's (tests). */
   size?: Size;
+  /** False when there is no terminal to read keys from. */
+  keyboard?: boolean;
   onQuit(): void;
 }
 
-export function App({ store, title, live, noColor, size: fixedSize, onQuit }: AppProps) {
+export function App({ store, title, live, noColor, size: fixedSize, keyboard = true, onQuit }: AppProps) {
   const current = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const terminal = useTerminalSize();
   const size = fixedSize ?? terminal;
@@ -62,7 +64,7 @@ export function App({ store, title, live, noColor, size: fixedSize, onQuit }: Ap
     }
     uiRef.current = next;
     setUi(next);
-  });
+  }, { isActive: keyboard });
 
   const lines = renderScreen(model, ui, screen, { title, live });
   return (
