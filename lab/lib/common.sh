@@ -37,6 +37,7 @@ event() {
 # ovs_start NAME NS: start ovsdb-server and ovs-vswitchd for switch NAME inside namespace NS.
 ovs_start() {
   local name=$1 ns=$2 d="$LAB_WORK/ovs/$1"
+  ovs_stop "$name"   # a previous run's daemons, found by their pid files before those go
   rm -rf "$d"; mkdir -p "$d"
   ovsdb-tool create "$d/conf.db" "$OVS_SCHEMA" >/dev/null
   OVS_RUNDIR=$d OVS_LOGDIR=$d ip netns exec "$ns" ovsdb-server "$d/conf.db" \

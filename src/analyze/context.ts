@@ -5,7 +5,7 @@ import type { Stack, TimelineEntry } from './model.js';
 import type { Thresholds } from './thresholds.js';
 import { FindingLog, type Evidence, type FindingRecord } from './findings.js';
 import { IntervalStats } from './intervals.js';
-import { BIT, isFast } from './bits.js';
+import { BIT } from './bits.js';
 import { STACK_NAMES } from './fingerprint.js';
 
 export interface PortState {
@@ -141,13 +141,6 @@ export function receiverOf(ctx: Ctx, s: PortState): PortState | null {
     }
   }
   return best ?? (s.lastPeerId === null ? null : (ctx.ports.get(s.lastPeerId) ?? null));
-}
-
-/** Receiver's expiry (its own Timeout bit when seen, else what `s` recorded of it). */
-export function receiverTimeout(ctx: Ctx, s: PortState, pdu: LacpPdu): number {
-  const r = receiverOf(ctx, s);
-  const fast = r ? isFast(r.last.actor.state) : isFast(pdu.partner.state);
-  return timeoutSec(ctx.th, fast);
 }
 
 export function isCurrent(pdu: LacpPdu): boolean {

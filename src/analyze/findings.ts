@@ -130,6 +130,11 @@ export function extendedCopy(r: FindingRecord, ev: Evidence, maxFrames: number):
   return c;
 }
 
+/** Messages that open with a port description (`port 22 of system …`) start with a capital. */
+function sentence(text: string): string {
+  return text.startsWith('port ') ? `P${text.slice(1)}` : text;
+}
+
 const CODE_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function toFinding(r: FindingRecord): Finding {
@@ -140,8 +145,8 @@ export function toFinding(r: FindingRecord): Finding {
     link: r.link,
     time: r.startStr,
     until: r.endStr,
-    frames: r.frames,
-    message: r.message(r),
+    frames: r.frames.slice(),
+    message: sentence(r.message(r)),
   };
   if (r.source !== undefined) f.source = r.source;
   return f;

@@ -52,8 +52,10 @@ export function fingerprint(pdu: LacpPdu): Stack {
   const p = pdu.partner;
   if (a.systemPriority === 127 && a.portPriority === 127) return 'juniper';
   // Juniper's admin defaults for a missing partner: priority 1, key 1, port 1 (only_lacp.pcap).
-  if (a.state & BIT.defaulted && p.system === NULL_SYSTEM && p.systemPriority === 1 && p.key === 1 && p.portPriority === 1) {
-    return 'juniper';
+  if (a.state & BIT.defaulted && p.system === NULL_SYSTEM) {
+    // Admin defaults shown for a missing partner: Juniper 1/1/1/1 (only_lacp.pcap); Linux 0xffff/key 1/port 1/0xff.
+    if (p.systemPriority === 1 && p.key === 1 && p.portPriority === 1) return 'juniper';
+    if (p.systemPriority === 65535 && p.key === 1 && p.port === 1 && p.portPriority === 255) return 'linux';
   }
   // Open vSwitch: port priority 65535, system priority 65534 by default (65535 in its tests).
   if (a.portPriority === 65535 && a.systemPriority >= 65534) return 'openvswitch';

@@ -214,6 +214,7 @@ async function runView(options: LiveCommandOptions, io: CliIo): Promise<number> 
   const removeSignals = onStopSignals(() => void capture.stop());
   const { runTui } = await tui;
   const title = `live: ${options.interfaces.join(', ')}${options.write ? ` -> ${options.write}` : ''}`;
+  let summary: LiveSummary;
   try {
     await runTui({
       title,
@@ -224,8 +225,9 @@ async function runView(options: LiveCommandOptions, io: CliIo): Promise<number> 
     });
   } finally {
     removeSignals();
+    // Quitting the view (or its crash) ends the capture: tcpdump stopped, the file closed.
+    summary = await capture.stop();
   }
-  const summary = await capture.stop();
   writeLine(io.stderr, summaryLine(summary));
   if (summary.error) {
     writeLine(io.stderr, summary.error.toLine());

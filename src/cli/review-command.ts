@@ -2,14 +2,13 @@
  * `lacpscope [FILE...]`: the interactive review on a terminal, the analyze text report otherwise.
  * With no FILE it opens the demo capture bundled with the package.
  */
-import { existsSync, openSync } from 'node:fs';
-import { ReadStream } from 'node:tty';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import type { FeedEvent } from '../tui/feed.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, checkDate, mainHelp, oneOf, parseCommand } from './args.js';
 import { printReport } from './analyze-command.js';
-import { answeredInfo, checkInputs, colorWanted, errorLine, usageError, writeLine, type CliIo } from './io.js';
+import { answeredInfo, checkInputs, colorWanted, errorLine, writeLine, type CliIo } from './io.js';
 import { createFeed, isStream } from './pipeline.js';
 import { parseThresholds } from './thresholds.js';
 
@@ -68,18 +67,6 @@ async function firstLook(events: AsyncIterable<FeedEvent>): Promise<{ head: Feed
   return { head, all: all() };
 }
 
-/**
- * Keys for the live view on standard input: the capture arrives on stdin, so the keys come from
- * the controlling terminal. Null when there is none (a detached session).
- */
-function terminalKeys(): ReadStream | null {
-  try {
-    return new ReadStream(openSync('/dev/tty', 'r'));
-  } catch {
-    return null;
-  }
-}
-
 export async function reviewCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand(undefined, {
     args: argv,
@@ -98,47 +85,33 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     return printReport({ paths, format: 'text', failOn, date, thresholds, color: colorWanted(io, values['no-color']) }, io);
   }
 
-  const live = paths.some(isStream);
-  const keys = live ? terminalKeys() : null;
-  if (live && keys === null) {
-    throw usageError("the live view on standard input reads keys from the terminal (/dev/tty), and there is none; use 'lacpscope analyze -' instead");
-  }
   const stop = new AbortController();
   const feed = createFeed(paths, { date, signal: stop.signal });
   let failure: unknown = null;
-  let settled = false;
-  feed.done.then(
-    () => (settled = true),
-    (error: unknown) => {
-      settled = true;
-      failure = error;
-    },
-  );
+  feed.done.catch((error: unknown) => (failure = error));
   const { head, all } = await firstLook(feed.events);
   if (head.some((e) => e.kind === 'stopped') && !head.some((e) => e.kind === 'frame')) {
-    keys?.destroy();
     // `stopped` is queued as the reading fails, so `done` has already rejected.
     writeLine(io.stderr, errorLine(await feed.done.then(() => null, (error: unknown) => error)));
     return 2;
   }
 
   const { runTui } = await import('../tui/run.js');
-  const options: Parameters<typeof runTui>[0] & { stdin?: ReadStream } = {
-    title: positionals.length ? paths.join(' ') : 'demo capture',
-    feed: all,
-    live,
-    noColor: Boolean(values['no-color'] || io.env.NO_COLOR),
-    analyzerOptions: thresholds ? { thresholds } : undefined,
-    ...(keys ? { stdin: keys } : {}),
-  };
   try {
-    await runTui(options);
+    // With the capture on standard input, runTui takes its keys from the controlling terminal.
+    await runTui({
+      title: positionals.length ? paths.join(' ') : 'demo capture',
+      feed: all,
+      live: paths.some(isStream),
+      noColor: Boolean(values['no-color'] || io.env.NO_COLOR),
+      analyzerOptions: thresholds ? { thresholds } : undefined,
+    });
   } finally {
-    keys?.destroy();
     // Quitting before the inputs are read to the end stops the reading.
     stop.abort();
   }
-  if (settled && failure !== null) {
+  // An input that failed after the view opened: the view said `stopped`; the shell gets the line.
+  if (failure !== null) {
     writeLine(io.stderr, errorLine(failure));
     return 2;
   }

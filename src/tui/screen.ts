@@ -139,7 +139,7 @@ function topBar(model: Model, ui: UiState, size: Size, title: string, live: bool
   return clip(line, size.columns);
 }
 
-export function progressLine(model: Model, width: number): Line {
+function progressLine(model: Model, width: number): Line {
   const p = model.snap.progress;
   if (!p) return [];
   const frac = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : null;
@@ -151,7 +151,7 @@ export function progressLine(model: Model, width: number): Line {
       seg('█'.repeat(filled), 'accent'),
       seg('░'.repeat(barWidth - filled), 'muted'),
       seg(frac === null ? ` ${bytesHuman(p.bytesRead)}` : ` ${Math.floor(frac * 100)}% of ${bytesHuman(p.totalBytes ?? 0)}`),
-      seg(` · ${thousands(p.frames)} frames · ${thousands(p.framesPerSec)} frames/s`),
+      seg(` · ${thousands(p.frames)} slow frames${p.framesPerSec > 0 ? ` · ${thousands(p.framesPerSec)} frames/s` : ''}`),
       seg(p.secondsLeft === null ? '' : ` · ${duration(p.secondsLeft)} left`, 'muted'),
     ],
     width,
@@ -256,7 +256,7 @@ export function renderScreen(model: Model, ui: UiState, size: Size, opts: { titl
               timeline: shownTimeline(ui, ctx),
               width,
               height,
-            }).lines
+            })
           : [[seg('Waiting for LACPDUs…', 'muted')]];
         break;
       case 'findings':

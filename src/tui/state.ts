@@ -141,6 +141,21 @@ export const KEY_HELP: readonly { keys: string; what: string; where: string }[] 
   { keys: 'q  Ctrl-c', what: 'quit', where: 'everywhere' },
 ];
 
+/**
+ * A burst of typed or pasted characters (or a key sent right after text) arrives as one string:
+ * split it into single keys, recognising Enter, Tab, Backspace and Esc inside it.
+ */
+export function splitKeys(input: string, key: KeyInfo): [string, KeyInfo][] {
+  if (input.length <= 1 || key.ctrl || key.meta) return [[input, key]];
+  return [...input].map((ch): [string, KeyInfo] => {
+    if (ch === '\r' || ch === '\n') return ['', { return: true }];
+    if (ch === '\t') return ['', { tab: true }];
+    if (ch === '\x7f' || ch === '\b') return ['', { backspace: true }];
+    if (ch === '\x1b') return ['', { escape: true }];
+    return [ch, {}];
+  });
+}
+
 export function keyCommand(ui: UiState, input: string, key: KeyInfo): Command | null {
   if (key.ctrl && input === 'c') return { type: 'quit' };
   if (ui.filterDraft !== null) {

@@ -142,6 +142,10 @@ describe('fingerprints', () => {
     const partner = { system: '00:00:00:00:00:00', port: 1, key: 1, systemPriority: 1, portPriority: 1, state: 0x46 };
     expect(fingerprint(pdu({ systemPriority: 100, portPriority: 100 }, {}, 0xc7, partner))).toBe('juniper');
   });
+  it("Linux's admin defaults for a missing partner give it away too", () => {
+    const partner = { system: '00:00:00:00:00:00', port: 1, key: 1, systemPriority: 65535, portPriority: 255, state: 0 };
+    expect(fingerprint(pdu({ systemPriority: 100, portPriority: 100 }, {}, 0x47, partner))).toBe('linux');
+  });
   it('Linux keys decode to speed and duplex', () => {
     expect(describeLinuxKey(9)).toBe('1G full duplex');
     expect(describeLinuxKey(15)).toBe('10G full duplex');
@@ -163,5 +167,18 @@ describe('interval statistics', () => {
     for (const v of [0.9, 1.1, 26, 27, 29.5]) s.add(v);
     expect(s.median()! / 26).toBeCloseTo(1, 1);
     expect(new IntervalStats().median()).toBeNull();
+  });
+});
+
+describe('reports are snapshots', () => {
+  it('a finding handed out earlier does not change when its episode grows', () => {
+    const an = createAnalyzer();
+    const w = new Wire();
+    for (let t = 0; t < 3; t++) an.push(w.lacp(t, side(A, ALONE_FAST), NULL_PARTNER));
+    const before = an.report().findings[0];
+    const frames = [...before.frames];
+    for (let t = 3; t < 6; t++) an.push(w.lacp(t, side(A, ALONE_FAST), NULL_PARTNER));
+    expect(before.frames).toEqual(frames);
+    expect(an.report().findings[0].frames).toHaveLength(6);
   });
 });

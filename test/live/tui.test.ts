@@ -33,15 +33,43 @@ interface Sample {
   screen: string;
 }
 
+/** A command in a detached 120x40 tmux session, its screen sampled back to back until `stop()`. */
+function inTmux(session: string, command: string) {
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
+  const samples: Sample[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const screen = await run('tmux', ['capture-pane', '-p', '-t', session]).then((r) => r.stdout, () => '');
+      samples.push({ atMs: Date.now(), screen });
+    }
+  })();
+  return {
+    samples,
+    /** The first sample matching `re`. */
+    seen: (re: RegExp) => samples.find((s) => re.test(s.screen)),
+    last: () => samples.at(-1)?.screen ?? '',
+    keys: (...keys: string[]) => execFileSync('tmux', ['send-keys', '-t', session, ...keys]),
+    async stop() {
+      sampling = false;
+      await sampler;
+    },
+  };
+}
+
+/** The live view's recent event for a port timing out: the message starts with the silent port. */
+const timeoutOf = (sys: string) => new RegExp(`PDU_TIMEOUT: port \\d+ of system ${sys}`, 'i');
+
 describe.skipIf(unavailable !== null)(`lacpscope live in a terminal${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   let lab: VethLab;
   const session = `lslive${process.pid}`;
+  const stdinSession = `lsstdin${process.pid}`;
   beforeAll(() => {
     ensureBuilt();
     lab = createVethLab(1)[0];
   });
   afterAll(() => {
-    spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+    for (const s of [session, stdinSession]) spawnSync('tmux', ['kill-session', '-t', s], { stdio: 'ignore' });
     lab?.cleanup();
   });
 
@@ -55,25 +83,14 @@ describe.skipIf(unavailable !== null)(`lacpscope live in a terminal${unavailable
     const code = join(dir, 'code');
     const err = join(dir, 'stderr');
     const command = `cd '${projectRoot}' && env -u CI node bin/lacpscope.js live -i ${lab.host} --write '${out}' 2>'${err}'; echo $? >'${code}'`;
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
-
-    const screen = async () => (await run('tmux', ['capture-pane', '-p', '-t', session])).stdout;
-    const samples: Sample[] = [];
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const s = await screen().catch(() => '');
-        samples.push({ atMs: Date.now(), screen: s });
-      }
-    })();
-    const seen = (re: RegExp) => samples.find((s) => re.test(s.screen));
+    const tmux = inTmux(session, command);
+    const { samples, seen } = tmux;
     try {
-      await until(() => seen(/Waiting for LACPDUs/) !== undefined, 20_000, () => `no live view; screen:\n${samples.at(-1)?.screen}`);
+      await until(() => seen(/Waiting for LACPDUs/) !== undefined, 20_000, () => `no live view; screen:\n${tmux.last()}`);
       expect(seen(/Waiting for LACPDUs/)?.screen).toMatch(new RegExp(`live: ${lab.host} -> `));
 
       await replay(lab, replayFile);
-      const timeoutOf = (sys: string) => new RegExp(`PDU_TIMEOUT: port \\d+ of system ${sys}`);
-      await until(() => seen(timeoutOf(A)) !== undefined && seen(timeoutOf(B)) !== undefined, 6000, () => `no PDU_TIMEOUT on screen:\n${samples.at(-1)?.screen}`);
+      await until(() => seen(timeoutOf(A)) !== undefined && seen(timeoutOf(B)) !== undefined, 6000, () => `no PDU_TIMEOUT on screen:\n${tmux.last()}`);
 
       // The --write file holds the replayed frames byte for byte, with their kernel timestamps.
       const back = readFrames(out);
@@ -118,17 +135,48 @@ describe.skipIf(unavailable !== null)(`lacpscope live in a terminal${unavailable
       // tcpdump killed: the view keeps what it has and says the capture stopped, and why.
       const pid = Number(execFileSync('pgrep', ['-f', `^/\\S*tcpdump .* -i ${lab.host} `]).toString().trim().split('\n')[0]);
       process.kill(pid, 'SIGKILL');
-      await until(() => seen(/capture stopped/) !== undefined, 5000, () => `no "capture stopped" on screen:\n${samples.at(-1)?.screen}`);
+      await until(() => seen(/capture stopped/) !== undefined, 5000, () => `no "capture stopped" on screen:\n${tmux.last()}`);
       const stopped = (seen(/capture stopped/) as Sample).screen;
       expect(stopped).toMatch(/killed by SIGKILL/);
       expect(stopped).toMatch(new RegExp(`${A}/\\d+`));
     } finally {
-      sampling = false;
-      await sampler;
-      execFileSync('tmux', ['send-keys', '-t', session, 'q']);
+      await tmux.stop();
+      tmux.keys('q');
     }
     await until(() => existsSync(code), 5000, () => 'lacpscope did not exit on q');
     expect(readFileSync(code, 'utf8').trim()).toBe('2');
     expect(readFileSync(err, 'utf8')).toMatch(new RegExp(`^lacpscope: captured ${sent.length} LACP/Slow Protocols frames .*\\nlacpscope: tcpdump on '${lab.host}' was killed by SIGKILL \\[LACPSCOPE_LIVE\\]\\n`));
+  });
+
+  it('tcpdump -U -w - | lacpscope - opens the same live view: ports as they arrive, silence flagged by the clock', async () => {
+    const replayFile = join(dir, 'replay-stdin.pcap');
+    const { lastOf } = cutAtFirstSilence(labCapture('partner-stops-lacp', 'a0.pcap'), replayFile);
+    const code = join(dir, 'stdin-code');
+    const command =
+      `cd '${projectRoot}' && tcpdump -U --immediate-mode -w - -i ${lab.host} 'ether proto 0x8809' 2>/dev/null | ` +
+      // lacpscope's own status: tcpdump only notices the closed pipe at its next frame.
+      `(env -u CI node bin/lacpscope.js - ; echo $? >'${code}')`;
+    const tmux = inTmux(stdinSession, command);
+    try {
+      // The view opens once the pipe carries tcpdump's file header.
+      await until(() => tmux.seen(/ LIVE /) !== undefined, 20_000, () => `no live view on standard input; screen:\n${tmux.last()}`);
+      await replay(lab, replayFile);
+      // tcpreplay returns right after sending the last frame: the silence starts there.
+      const silentFrom = Date.now();
+      const ports = [...lastOf.keys()];
+      await until(() => ports.every((sys) => tmux.seen(timeoutOf(sys)) !== undefined), 6000, () => `no PDU_TIMEOUT on screen:\n${tmux.last()}`);
+      for (const sys of ports) {
+        expect(tmux.seen(new RegExp(`^[▶ ] +${sys}/\\d+ `, 'm'))).toBeDefined();
+        const after = (tmux.seen(timeoutOf(sys)) as Sample).atMs - silentFrom;
+        console.log(`lacpscope - (tmux): ${sys} shown timed out ${after} ms after the last frame was sent (short timeout 3000 ms)`);
+        expect(after).toBeGreaterThan(2000);
+        expect(after).toBeLessThan(4500);
+      }
+    } finally {
+      await tmux.stop();
+      tmux.keys('q');
+    }
+    await until(() => existsSync(code), 5000, () => `lacpscope - did not exit on q; screen:\n${tmux.last()}`);
+    expect(readFileSync(code, 'utf8').trim()).toBe('0');
   });
 });

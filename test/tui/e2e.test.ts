@@ -13,6 +13,7 @@ import { scenarioFrames, SYS_A, SYS_B } from './fixtures.js';
 import { HAVE_TMUX, killServer, Terminal } from './tmux.js';
 
 const LACP_PCAP = pub('tcpdump', 'LACP.pcap');
+const DEMO = join(ROOT, 'captures', 'demo', 'demo.pcapng');
 let dir = '';
 let scenario = '';
 let term: Terminal | null = null;
@@ -53,7 +54,7 @@ describe.skipIf(!HAVE_TMUX)('the review in a terminal (tmux)', () => {
 
     t.keys('3');
     const findings = await t.waitFor(/Findings \d+\s+by severity/);
-    expect(findings).toMatch(/▶ ERROR\s+\+1\d\.\d{3}s\s+PDU_TIMEOUT\s+02:aa:00:00:00:01\/2 <-/);
+    expect(findings).toMatch(/▶ ERROR\s+\+1\d\.\d{3}s\s+PDU_TIMEOUT\s+02:bb:00:00:00:02\/6\s/); // the silent sender
 
     t.keys('Enter');
     const timeline = await t.waitFor(`Link 2/2`);
@@ -165,6 +166,32 @@ describe.skipIf(!HAVE_TMUX || !existsSync(LACP_PCAP))('the review of a public ca
     const detail = await t.waitFor('Actor Information');
     expect(detail).toContain('Actor System ID: 00:13:c4:12:0f:00');
     expect(detail).toMatch(/Partner System: 00:00:00:00:00:00/);
+    t.keys('q');
+    await t.waitFor('review exited 0');
+  });
+});
+
+describe.skipIf(!HAVE_TMUX || !existsSync(DEMO))('the bundled demo (a lab failure: the partner stops LACP)', () => {
+  it('opens with no FILE and leads to the silent partner, the moment and its last PDU', async () => {
+    const t = open('');
+    const overview = await t.waitFor((s) => s.includes('demo capture') && /timed out/.test(s) && !s.includes('(so far)'));
+    expect(overview).toMatch(/02:0a:00:00:00:0a\/\d\s+\S+\s+no partner/);
+    t.keys('3');
+    const findings = await t.waitFor(/Findings \d+\s+by severity/);
+    expect(findings).toMatch(/▶ ERROR\s+\+\d+\.\d{3}s\s+PDU_TIMEOUT\s+02:0b:00:00:00:0b\//);
+    t.keys('Enter');
+    const timeline = await t.waitFor('(Enter: detail)');
+    expect(timeline).toMatch(/B PDUs\s+[|\s]+X+/);
+    t.keys('Enter');
+    const detail = await t.waitFor('Actor Information');
+    expect(detail).toContain('Actor System ID: 02:0b:00:00:00:0b');
+    // n steps to the port's next PDU: there is none after the silence, so the frame stays.
+    const frame = detail.match(/Frame (\d+) of demo\.pcapng/)?.[1];
+    t.keys('n');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.screen()).toContain(`Frame ${frame} of demo.pcapng`);
+    t.keys('N');
+    await t.waitFor((s) => /Frame (\d+) of demo/.exec(s)?.[1] !== frame);
     t.keys('q');
     await t.waitFor('review exited 0');
   });

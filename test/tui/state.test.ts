@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ctx, UiState } from '../../src/tui/state.js';
-import { fitZoom, initialState, keyCommand, KEY_HELP, reduce, secondsPerColumn, ZOOM_LEVELS } from '../../src/tui/state.js';
+import { fitZoom, initialState, keyCommand, KEY_HELP, reduce, secondsPerColumn, splitKeys, ZOOM_LEVELS } from '../../src/tui/state.js';
 
 function ctx(over: Partial<Ctx> = {}): Ctx {
   return {
@@ -45,6 +45,17 @@ describe('keys to commands', () => {
     expect(keyCommand(initialState(), 'c', { ctrl: true })).toEqual({ type: 'quit' });
     expect(keyCommand({ ...initialState(), help: true }, 'q', {})).toEqual({ type: 'quit' });
     expect(keyCommand({ ...initialState(), filterDraft: '' }, 'q', {})).toEqual({ type: 'filterType', text: 'q' });
+  });
+
+  it('splits a burst of keys, keeping Enter and Esc in it', () => {
+    let ui = initialState();
+    for (const [input, key] of splitKeys('/sev:error\r', {})) {
+      const cmd = keyCommand(ui, input, key);
+      if (cmd) ui = reduce(ui, cmd, ctx());
+    }
+    expect(ui).toMatchObject({ filter: 'sev:error', filterDraft: null });
+    expect(splitKeys('j', { ctrl: true })).toEqual([['j', { ctrl: true }]]);
+    expect(splitKeys('a\x1b', {})).toEqual([['a', {}], ['', { escape: true }]]);
   });
 
   it('lists every bound key in the help table', () => {

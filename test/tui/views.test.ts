@@ -82,9 +82,9 @@ describe('timeline lanes', () => {
     width: LANE_LABEL + 1 + 30,
     height: 40,
   };
-  const model = timelineLines(input);
+  const lines = timelineLines(input);
   const lane = (label: string) => {
-    const line = model.lines.map(lineText).find((l) => l.startsWith(label));
+    const line = lines.map(lineText).find((l) => l.startsWith(label));
     expect(line, label).toBeDefined();
     return [...line!.slice(LANE_LABEL + 1)];
   };
@@ -108,7 +108,7 @@ describe('timeline lanes', () => {
     expect(pdus[10]).toBe(GLYPH.pdu); // the last PDU, at 10.3 s
     expect(pdus[11]).toBe(GLYPH.timeout); // late until 11.8 s, then timed out
     expect(pdus[15]).toBe(GLYPH.timeout);
-    const halfSecond = timelineLines({ ...input, timeline: { ...input.timeline, zoom: 8 } }).lines.map(lineText);
+    const halfSecond = timelineLines({ ...input, timeline: { ...input.timeline, zoom: 8 } }).map(lineText);
     const fine = [...halfSecond.find((l) => l.startsWith(' B PDUs'))!.slice(LANE_LABEL + 1)];
     expect(fine[21]).toBe(GLYPH.late); // [10.5, 11)
     expect(fine[24]).toBe(GLYPH.timeout); // [12, 12.5)
@@ -120,7 +120,7 @@ describe('timeline lanes', () => {
     expect(f[10]).toBe('W');
     expect(f[11]).toBe('E');
     expect(f[13]).toBe('W');
-    const axis = model.lines.map(lineText)[1];
+    const axis = lines.map(lineText)[1];
     expect([...axis][LANE_LABEL + 1 + 12]).toBe(GLYPH.cursor);
   });
 

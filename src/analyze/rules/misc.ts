@@ -59,11 +59,12 @@ export function individualRule(): Rule {
 export function flappingRule(): Rule {
   const drops = new Map<string, number[]>();
   const expiries = new Map<string, number[]>();
-  const note = (m: Map<string, number[]>, id: string, t: number, window: number): number => {
+  /** Count of events in the window, remembering no more than `enough` of them. */
+  const note = (m: Map<string, number[]>, id: string, t: number, window: number, enough: number): number => {
     let a = m.get(id);
     if (!a) m.set(id, (a = []));
     a.push(t);
-    while (a.length && t - a[0] > window) a.shift();
+    while (a.length && (t - a[0] > window || a.length > enough)) a.shift();
     return a.length;
   };
   return {
@@ -76,9 +77,9 @@ export function flappingRule(): Rule {
       let hit = false;
       // Drops while already expired or defaulted are the consequence of one loss, not new flaps.
       const lost = BIT.synchronization | BIT.distributing;
-      if (isCurrent(prev) && (was & lost & ~is) !== 0) hit = note(drops, p.id, t, th.flapWindowSec) >= th.flapDrops;
+      if (isCurrent(prev) && (was & lost & ~is) !== 0) hit = note(drops, p.id, t, th.flapWindowSec, th.flapDrops) >= th.flapDrops;
       if (is & BIT.expired && !(is & BIT.defaulted) && !(was & BIT.expired)) {
-        hit = note(expiries, p.id, t, th.flapExpiredWindowSec) >= th.flapExpiredEpisodes || hit;
+        hit = note(expiries, p.id, t, th.flapExpiredWindowSec, th.flapExpiredEpisodes) >= th.flapExpiredEpisodes || hit;
       }
       if (!hit) return;
       ctx.log.episode(

@@ -5,7 +5,7 @@ import type { FindingsOrder } from '../derive.js';
 import type { Model, Size } from '../screen.js';
 import { buildModel, makeCtx, renderScreen } from '../screen.js';
 import type { UiState } from '../state.js';
-import { initialState, keyCommand, reduce } from '../state.js';
+import { initialState, keyCommand, reduce, splitKeys } from '../state.js';
 import type { Snapshot } from '../store.js';
 import { Lines } from './Lines.js';
 import { useTerminalSize } from './useTerminalSize.js';
@@ -50,11 +50,9 @@ export function App({ store, title, live, noColor, size: fixedSize, keyboard = t
     filter === ui.filter && order === ui.findingsOrder ? model : buildModel(shown, filter, order);
 
   useInput((input, key) => {
-    // A burst of typed or pasted characters arrives as one string: handle it key by key.
-    const keys = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
     let next = uiRef.current;
-    for (const ch of keys) {
-      const cmd = keyCommand(next, ch, keys.length > 1 ? {} : key);
+    for (const [ch, k] of splitKeys(input, key)) {
+      const cmd = keyCommand(next, ch, k);
       if (!cmd) continue;
       if (cmd.type === 'quit') {
         onQuit();

@@ -175,8 +175,3 @@ export function overviewLines(
   }
   return lines.slice(0, height);
 }
-
-/** The selected port's findings, for the status line. */
-export function portStatus(row: OverviewRow | undefined): Finding[] {
-  return row?.kind === 'port' ? row.findings : [];
-}

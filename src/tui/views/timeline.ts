@@ -187,21 +187,13 @@ function lanesFor(mode: LaneMode, height: number, ends: number): ('actor' | 'par
   return 3 + ends * (2 + 16) <= height ? ['actor', 'partner'] : ['actor'];
 }
 
-export interface TimelineModel {
-  lines: Line[];
-  /** Seconds per column in effect. */
-  spc: number;
-  /** Which side lanes show (for the status line). */
-  sides: ('actor' | 'partner')[];
-}
-
-export function timelineLines(input: TimelineInput): TimelineModel {
+export function timelineLines(input: TimelineInput): Line[] {
   const { rows, ports, findings, pdus, t0, span, timeline: ui, width, height } = input;
   const cols = laneColumns(width);
   const spc = secondsPerColumn(ui.zoom, span, cols);
   const lines: Line[] = [];
   const row = rows[ui.link];
-  if (!row) return { lines: [[seg('No LACP ports yet.', 'muted')]], spc, sides: ['actor'] };
+  if (!row) return [[seg('No LACP ports yet.', 'muted')]];
   const cs = columns(t0, ui.start, spc, cols);
   const cursor = Math.floor((ui.cursor - ui.start) / spc + 1e-9);
   const sides = lanesFor(ui.lanes, height, row.ends.length);
@@ -289,5 +281,5 @@ export function timelineLines(input: TimelineInput): TimelineModel {
       lines.push(clip([seg(i === ui.link ? '▶ ' : '  ', 'accent'), seg(r.label, undefined, { inverse: i === ui.link || undefined }), seg(r.bundled ? '  bundled' : '', 'good')], width));
     }
   }
-  return { lines: lines.slice(0, height), spc, sides };
+  return lines.slice(0, height);
 }
