@@ -344,9 +344,11 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
   }
 
   return {
-    push(pdu: SlowPdu): AnalyzerEvent[] {
-      const parsed = Number(pdu.time);
+    push(input: SlowPdu): AnalyzerEvent[] {
+      const parsed = input.time === '' ? NaN : Number(input.time);
       const t = Number.isFinite(parsed) ? parsed : latest;
+      // An unreadable time (never from the decoder) is taken as the latest one, so output times stay numbers.
+      const pdu = Number.isFinite(parsed) ? input : { ...input, time: t.toFixed(9) };
       if (t > latest) latest = t;
       const s = sourceAcc(pdu.source);
       s.slow++;

@@ -4,23 +4,7 @@
  */
 import type { AnalysisReport, PortReport } from '../analyze/model.js';
 import { stateString } from '../decode/format.js';
-import {
-  describeChanges,
-  findingFrames,
-  findingPlace,
-  findingsBySeverity,
-  formatClock,
-  formatDateTime,
-  formatDuration,
-  isMultiSource,
-  portInterval,
-  portStatus,
-  statusOf,
-  relative,
-  severitySummary,
-  timeSpan,
-  verdict,
-} from './common.js';
+import { describeChanges, findingFrames, findingPlace, findingsBySeverity, formatClock, formatDateTime, formatDuration, isMultiSource, portInterval, portStatus, statusOf, relative, severitySummary, timeSpan, verdict } from './common.js';
 
 /** A table cell: pipes escaped and line breaks flattened so one value stays one cell. */
 function cell(v: string | number | boolean | null): string {

@@ -5,26 +5,7 @@
 import type { AggregationReport, AnalysisReport, Finding, LinkReport, PortReport, Severity, SourceSummary, TimelineEntry } from '../analyze/model.js';
 import type { PortInfo } from '../decode/pdu.js';
 import { stateString } from '../decode/format.js';
-import {
-  countBySeverity,
-  describeChanges,
-  findingFrames,
-  findingPlace,
-  findingSpan,
-  findingsBySeverity,
-  formatClock,
-  formatDateTime,
-  formatDuration,
-  isMultiSource,
-  plural,
-  portInterval,
-  portStatus,
-  statusOf,
-  relative,
-  severitySummary,
-  timeSpan,
-  verdict,
-} from './common.js';
+import { countBySeverity, describeChanges, findingFrames, findingPlace, findingSpan, findingsBySeverity, formatClock, formatDateTime, formatDuration, isMultiSource, plural, portInterval, portStatus, statusOf, relative, severitySummary, timeSpan, verdict } from './common.js';
 
 export interface TextOptions {
   /** ANSI colour; the CLI sets it only for a terminal without NO_COLOR / --no-color. */

@@ -1,5 +1,6 @@
 /** Pure derivations from the analysis report: health badges, filtering, rows for each view. */
 import type { AggregationReport, AnalysisReport, Finding, FindingCode, PortReport, Severity } from '../analyze/model.js';
+import { BIT, BUNDLED_BITS } from '../analyze/bits.js';
 import type { Tone } from './text.js';
 
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -16,8 +17,6 @@ export interface Badge {
   label: string;
   tone: Tone;
 }
-
-const STATE = { aggregation: 0x04, synchronization: 0x08, collecting: 0x10, distributing: 0x20 } as const;
 
 /** Findings about a port: its own, and those of links it is an end of. */
 export function findingsOfPort(findings: Finding[], port: string): Finding[] {
@@ -43,10 +42,9 @@ export function portBadge(port: PortReport, findings: Finding[]): Badge {
   if (has(findings, 'PDU_TIMEOUT')) return { label: 'timed out', tone: 'bad' };
   if (has(findings, 'ONE_WAY')) return { label: 'one-way', tone: 'bad' };
   if (has(findings, 'STANDBY')) return { label: 'standby', tone: 'info' };
-  if ((actor & STATE.aggregation) === 0) return { label: 'individual', tone: 'warn' };
+  if ((actor & BIT.aggregation) === 0) return { label: 'individual', tone: 'warn' };
   if (port.bundled) return { label: 'bundled', tone: 'good' };
-  const allUp = STATE.synchronization | STATE.collecting | STATE.distributing;
-  if ((actor & allUp) === allUp) return { label: 'waiting peer', tone: 'warn' };
+  if ((actor & BUNDLED_BITS) === BUNDLED_BITS) return { label: 'waiting peer', tone: 'warn' };
   return { label: 'negotiating', tone: 'warn' };
 }
 

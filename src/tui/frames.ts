@@ -14,6 +14,7 @@
  * A PDU outside those is still drawn and counted; its detail says it was not kept.
  */
 import { changesBetween } from '../analyze/analyzer.js';
+import { portId } from '../analyze/bits.js';
 import type { DecodedFrame, LacpPdu } from '../decode/pdu.js';
 
 export const MAX_PINNED = 20_000;
@@ -24,12 +25,13 @@ export function frameKey(source: string, frame: number): string {
   return `${source}#${frame}`;
 }
 
-export function portId(info: { system: string; port: number }): string {
-  return `${info.system}/${info.port}`;
-}
-
 
 /** Append-only per-port PDU times, in arrival order (the pipeline delivers frames in time order). */
+/** The port id (`system/port`) a LACPDU comes from. */
+export function actorPort(pdu: LacpPdu): string {
+  return portId(pdu.actor.system, pdu.actor.port);
+}
+
 export class PduIndex {
   private readonly ports = new Map<string, { times: Float64Array; frames: Int32Array; sources: Uint16Array; length: number }>();
   private readonly sourceNames: string[] = [];
@@ -138,7 +140,7 @@ export class FrameStore {
     let pin = changed || d.pdu.subtype !== 'lacp' || d.pdu.problems.some((p) => p.severity === 'error');
     if (d.pdu.subtype === 'lacp') {
       const pdu = d.pdu as LacpPdu;
-      const id = portId(pdu.actor);
+      const id = actorPort(pdu);
       const last = this.lastFrame.get(id)?.pdu as LacpPdu | undefined;
       if (!last || changesBetween(last, pdu).length > 0) pin = true;
       this.lastFrame.set(id, d);

@@ -7,7 +7,7 @@ import { stateString } from '../decode/format.js';
 import type { DecodedFrame } from '../decode/pdu.js';
 import type { FindingsOrder, LinkRow, OverviewRow } from './derive.js';
 import { captureSpan, findingPorts, linkOfPort, linkRows, overviewRows, parseFilter, severityCounts, sortedFindings } from './derive.js';
-import { frameKey, portId, RECENT } from './frames.js';
+import { actorPort, frameKey, RECENT } from './frames.js';
 import type { Ctx, DetailTarget, UiState, View } from './state.js';
 import { secondsPerColumn, shownTimeline } from './state.js';
 import type { Snapshot } from './store.js';
@@ -105,7 +105,7 @@ export function makeCtx(model: Model, ui: UiState, size: Size, live: boolean): C
         const d = resolveFrame(model, f.frames[0], f.source);
         const source = d?.pdu.source ?? f.source ?? snap.sources[0]?.name ?? '';
         if (d) time = Number(d.pdu.time) - t0;
-        const port = d?.pdu.subtype === 'lacp' ? portId(d.pdu.actor) : (ports[0] ?? null);
+        const port = d?.pdu.subtype === 'lacp' ? actorPort(d.pdu) : (ports[0] ?? null);
         detail = { frameKey: frameKey(source, f.frames[0]), port, time };
         const end = port ? links[at.link]?.ends.indexOf(port) : -1;
         if (end !== undefined && end >= 0) at.end = end;
@@ -190,10 +190,10 @@ function statusLine(model: Model, ui: UiState, ctx: Ctx, size: Size): Line {
         [
           ...filter,
           seg(`cursor ${offset(t.cursor, spc)} `, 'accent', { bold: true }),
+          seg(`(${duration(spc)}/col${t.zoom === null ? ', fit' : ''})  `, 'muted'),
           seg(pdu ? `PDU frame ${pdu.frameKey.slice(pdu.frameKey.lastIndexOf('#') + 1)} at ${offset(pdu.time, 0.001)} (Enter: detail)  ` : 'no PDU  ', pdu ? undefined : 'muted'),
           seg(`${'AB'[t.end]} ${port ?? ''} `),
-          seg(entry ? `${stateString(entry.actor.state)}/${stateString(entry.partner.state)} ${entry.rxState}/${entry.muxState}  ` : ''),
-          seg(`zoom ${duration(spc)}/col${t.zoom === null ? ' (fit)' : ''}`, 'muted'),
+          seg(entry ? `${stateString(entry.actor.state)}/${stateString(entry.partner.state)} ${entry.rxState}/${entry.muxState}` : ''),
         ],
         size.columns,
       );

@@ -6,8 +6,9 @@
 import type { SourceStats } from '../capture/frame.js';
 import type { DecodedFrame, LacpPdu } from '../decode/pdu.js';
 import type { AnalysisReport, Analyzer, AnalyzerEvent, Severity } from '../analyze/model.js';
+import { changesBetween } from '../analyze/analyzer.js';
 import type { FeedEvent } from './feed.js';
-import { FrameStore, PduIndex, portId } from './frames.js';
+import { actorPort, FrameStore, PduIndex } from './frames.js';
 
 export const RECENT_EVENTS = 200;
 
@@ -179,22 +180,23 @@ export class TuiStore {
     let previous: DecodedFrame | undefined;
     if (pdu.subtype === 'lacp') {
       this.counts.lacp++;
-      id = portId((pdu as LacpPdu).actor);
+      id = actorPort(pdu);
       previous = this.frames.lastOfPort(id);
       this.pdus.add(id, t, pdu.source, pdu.frame);
     }
     const events = this.analyzer.push(pdu);
     this.frames.add(d, events.some((e) => e.kind === 'port-changed'));
     if (events.some((e) => e.kind === 'finding')) this.frames.pinEvidence(d, previous);
-    this.noteEvents(events, t);
+    const what = previous && pdu.subtype === 'lacp' ? changesBetween(previous.pdu as LacpPdu, pdu).join(' ') : 'first LACPDU';
+    this.noteEvents(events, t, what);
   }
 
-  private noteEvents(events: AnalyzerEvent[], time: number): void {
+  private noteEvents(events: AnalyzerEvent[], time: number, changes = ''): void {
     for (const e of events) {
       if (e.kind === 'finding') {
         this.recent.push({ time: Number(e.finding.time) || time, severity: e.finding.severity, text: `${e.finding.code}: ${e.finding.message}` });
       } else {
-        this.recent.push({ time: Number(e.time) || time, severity: null, text: `${e.port} changed` });
+        this.recent.push({ time: Number(e.time) || time, severity: null, text: `${e.port}: ${changes || 'changed'}` });
       }
     }
     if (this.recent.length > RECENT_EVENTS) this.recent.splice(0, this.recent.length - RECENT_EVENTS);

@@ -54,20 +54,29 @@ function run(pdus: SlowPdu[]) {
 }
 
 describe('analyzer properties', () => {
-  it.prop([fc.array(stepArb, { maxLength: 150 })])('never throws, and findings come sorted by time with bounded evidence', (steps) => {
-    const pdus = build(steps, [new Wire('eth0', 'a.pcap'), new Wire('eth1', 'a.pcap')]);
-    const an = createAnalyzer();
-    for (const p of pdus) an.push(p);
-    const r = an.report({ final: true });
-    const times = r.findings.map((f) => Number(f.time));
-    expect(times).toEqual([...times].sort((x, y) => x - y));
-    for (const f of r.findings) {
-      expect(f.frames.length).toBeLessThanOrEqual(20);
-      expect(f.message.length).toBeGreaterThan(20);
-      expect(Number(f.until)).toBeGreaterThanOrEqual(Number(f.time));
-    }
-    expect(r.ports.reduce((n, p) => n + p.pdus, 0)).toBe(pdus.filter((p) => p.subtype === 'lacp').length);
-  });
+  const oddTimeArb = fc.oneof(fc.constant('garbage'), fc.constant(''), fc.integer({ min: -5_000, max: 0 }).map((ms) => ms / 1000));
+  it.prop([fc.array(stepArb, { maxLength: 150 }), fc.array(oddTimeArb, { maxLength: 5 })])(
+    'never throws (also on times out of order or unreadable), and findings come sorted by time with bounded evidence',
+    (steps, oddTimes) => {
+      const pdus = build(steps, [new Wire('eth0', 'a.pcap'), new Wire('eth1', 'a.pcap')]);
+      // Spoil a few timestamps: some unreadable, some going back in time.
+      oddTimes.forEach((odd, i) => {
+        const victim = pdus[(i * 7919) % Math.max(1, pdus.length)];
+        if (victim) victim.time = typeof odd === 'string' ? odd : (Number(victim.time) + odd).toFixed(9);
+      });
+      const an = createAnalyzer();
+      for (const p of pdus) an.push(p);
+      const r = an.report({ final: true });
+      const times = r.findings.map((f) => Number(f.time));
+      expect(times).toEqual([...times].sort((x, y) => x - y));
+      for (const f of r.findings) {
+        expect(f.frames.length).toBeLessThanOrEqual(20);
+        expect(f.message.length).toBeGreaterThan(20);
+        expect(Number(f.until)).toBeGreaterThanOrEqual(Number(f.time));
+      }
+      expect(r.ports.reduce((n, p) => n + p.pdus, 0)).toBe(pdus.filter((p) => p.subtype === 'lacp').length);
+    },
+  );
 
   it.prop([fc.array(stepArb, { maxLength: 150 }), fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 150 })])(
     'the same PDUs give the same report whatever report()/tick() calls are interleaved',

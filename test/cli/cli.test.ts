@@ -1,17 +1,17 @@
 /** The command line's surface: help, version, usage errors, unreadable inputs, exit codes. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/analyze/thresholds.js';
 import { colorWanted, type CliIo } from '../../src/cli/io.js';
 import { demoCapturePath } from '../../src/cli/review-command.js';
-import { ROOT, STACK, cli, ensureBuilt, scratch } from './support.js';
+import { ROOT, STACK, cli, ensureBuilt, removeScratch, scratch } from './support.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(ensureBuilt);
-afterAll(() => rmSync(dirname(scratch('x')), { recursive: true, force: true }));
+afterAll(removeScratch);
 
 /** A failure prints exactly one line: no stack trace, no extra noise. */
 function oneLine(stderr: string): string {

@@ -1,15 +1,15 @@
 /** `lacpscope decode`: real and generated captures, gzip, truncation, standard input while it streams. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINKTYPE } from '../../src/capture/frame.js';
 import { encodePcap } from '../../src/capture/pcap-writer.js';
 import { ACTOR, PARTNER, eth, lacp, timeOf } from '../support/generator.js';
-import { GENERATED, HAVE_PUBLIC, ROOT, HAVE_TSHARK, STACK, cli, ensureBuilt, pub, scratch, start, tsharkSlowFrames } from './support.js';
+import { GENERATED, HAVE_PUBLIC, ROOT, HAVE_TSHARK, STACK, cli, ensureBuilt, pub, removeScratch, scratch, start, tsharkSlowFrames } from './support.js';
 
 beforeAll(ensureBuilt);
-afterAll(() => rmSync(dirname(scratch('x')), { recursive: true, force: true }));
+afterAll(removeScratch);
 
 const JSONL_KEYS = ['source', 'interface', 'frame', 'time', 'direction', 'src', 'dst', 'vlans', 'subtype'];
 
@@ -140,6 +140,24 @@ describe('a capture cut mid-record', () => {
     const report = JSON.parse(r.stdout);
     expect(report.sources[0]).toMatchObject({ name: 'cut2.pcap', frames: 19, slowFrames: 19, truncated: true });
     expect(report.findings.map((f: { code: string }) => f.code)).toContain('TRUNCATED_CAPTURE');
+  });
+});
+
+describe('a capture corrupt in the middle', () => {
+  it('keeps the frames before the damage, counts them, and names the file, the problem and its offset', () => {
+    const frames = Array.from({ length: 5 }, (_, i) => ({ timeNs: timeOf(i), data: eth(lacp()) }));
+    const bytes = Buffer.from(encodePcap(LINKTYPE.ETHERNET, frames));
+    const third = 24 + 2 * (16 + frames[0].data.length);
+    bytes.writeUInt32LE(0x7fffffff, third + 8); // the third record's captured length
+    const path = scratch('corrupt.pcap');
+    writeFileSync(path, bytes);
+    const r = cli(['decode', path]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.split('\n').filter(Boolean).map((l) => l.split(' ')[0])).toEqual(['1', '2']);
+    const lines = r.stderr.split('\n').filter(Boolean);
+    expect(lines[0]).toBe('corrupt.pcap: 2 slow frames decoded, 0 malformed');
+    expect(lines[1]).toMatch(new RegExp(`^lacpscope: .*corrupt\\.pcap: .*pcap record.*\\(at byte offset ${third}\\) \\[LACPSCOPE_PCAP_BAD_HEADER\\]$`));
+    expect(lines).toHaveLength(2);
   });
 });
 

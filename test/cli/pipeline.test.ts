@@ -1,6 +1,5 @@
 /** The shared pipeline in process: the TUI's feed, the stream clock, the push-to-pull queue. */
-import { rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LINKTYPE } from '../../src/capture/frame.js';
 import { encodePcap } from '../../src/capture/pcap-writer.js';
@@ -8,9 +7,9 @@ import { createFeed, readInputs, streamClock } from '../../src/cli/pipeline.js';
 import { AsyncQueue } from '../../src/cli/queue.js';
 import type { FeedEvent } from '../../src/tui/feed.js';
 import { ACTOR, PARTNER, eth, lacp, timeOf } from '../support/generator.js';
-import { scratch } from './support.js';
+import { removeScratch, scratch } from './support.js';
 
-afterAll(() => rmSync(dirname(scratch('x')), { recursive: true, force: true }));
+afterAll(removeScratch);
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

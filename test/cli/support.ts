@@ -1,6 +1,6 @@
 /** Runs the built command line the way users do: `node bin/lacpscope.js ...`, after an up-to-date build. */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,10 +75,17 @@ export function pub(...parts: string[]): string {
   return join(PUBLIC, ...parts);
 }
 
+/** A directory of this test file's own (each test file loads this module afresh). */
+let scratchDir: string | null = null;
+
 export function scratch(name: string): string {
-  const dir = join(tmpdir(), `lacpscope-cli-test-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  return join(dir, name);
+  scratchDir ??= mkdtempSync(join(tmpdir(), 'lacpscope-cli-test-'));
+  return join(scratchDir, name);
+}
+
+export function removeScratch(): void {
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  scratchDir = null;
 }
 
 /** A stack trace line as Node prints one. */

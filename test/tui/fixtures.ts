@@ -9,7 +9,7 @@
 import type { AnalysisReport, Finding, PortReport, TimelineEntry } from '../../src/analyze/model.js';
 import { buildEthernetFrame, encodeLacpPayload } from '../../src/decode/encode.js';
 import type { DecodedFrame, LacpPdu, PortInfo, StateFlag } from '../../src/decode/pdu.js';
-import { FrameStore, PduIndex, portId } from '../../src/tui/frames.js';
+import { actorPort, FrameStore, PduIndex } from '../../src/tui/frames.js';
 import type { Snapshot } from '../../src/tui/store.js';
 
 const FLAGS: StateFlag[] = ['activity', 'timeout', 'aggregation', 'synchronization', 'collecting', 'distributing', 'defaulted', 'expired'];
@@ -90,7 +90,7 @@ function entry(d: DecodedFrame, changes: string[]): TimelineEntry {
 export function scenarioReport(frames: DecodedFrame[] = scenarioFrames()): AnalysisReport {
   const byPort = new Map<string, DecodedFrame[]>();
   for (const d of frames) {
-    const id = portId((d.pdu as LacpPdu).actor);
+    const id = actorPort(d.pdu as LacpPdu);
     byPort.set(id, [...(byPort.get(id) ?? []), d]);
   }
   const port = (id: string, peer: string, bundled: boolean): PortReport => {
@@ -162,7 +162,7 @@ export function snapshotOf(frames: DecodedFrame[], report: AnalysisReport | null
   const pdus = new PduIndex();
   for (const d of frames) {
     store.add(d, false);
-    if (d.pdu.subtype === 'lacp') pdus.add(portId(d.pdu.actor), Number(d.pdu.time), d.pdu.source, d.pdu.frame);
+    if (d.pdu.subtype === 'lacp') pdus.add(actorPort(d.pdu), Number(d.pdu.time), d.pdu.source, d.pdu.frame);
   }
   const times = frames.map((d) => Number(d.pdu.time));
   return {

@@ -15,7 +15,8 @@ interface AloneEpisode {
 /** F1: a port whose LACPDUs name no partner while no other system speaks on its interface. */
 export function noPartnerRule(): Rule {
   const episodes = new Map<string, AloneEpisode>();
-  const peerHeard = new Map<string, number>();
+  /** Ports that have heard a peer on their wire at some point. */
+  const peerHeard = new Set<string>();
   const message = (p: PortState) => (r: FindingRecord) =>
     `${describe(p)} hears no LACP partner: for ${secs(r.end - r.start)} (${r.count} LACPDUs) it names no partner` +
     `${p.last.actor.state & BIT.defaulted ? ' and runs on default partner information' : ''}, and no other system sent LACPDUs on ${p.interfaces.join(', ')}; ` +
@@ -26,8 +27,8 @@ export function noPartnerRule(): Rule {
     onLacp(ctx, p, pdu, t) {
       // This PDU is a peer for partner-less ports of other systems on the same wire, unless it is busy with a third port.
       for (const y of ctx.ifacePorts.get(pdu.interface) ?? []) {
-        if (y.system === p.system || (p.peerId !== null && p.peerId !== y.id)) continue;
-        peerHeard.set(y.id, t);
+        if (peerHeard.has(y.id) || y.system === p.system || (p.peerId !== null && p.peerId !== y.id)) continue;
+        peerHeard.add(y.id);
         episodes.delete(y.id);
       }
       if (p.peerId !== null) {
@@ -161,7 +162,7 @@ export function defaultedRule(): Rule {
       const msg = (r: FindingRecord) =>
         `${describe(p)} fell back to default partner information (Defaulted) after having a partner` +
         `${partner ? `, ${describeId(ctx, partner)}` : ''}: it heard no LACPDU for its whole timeout and now runs the link ` +
-        `as an individual port${r.end > r.start ? ` (for ${secs(r.end - r.start)})` : ''}; check the partner's LACP configuration and the link.`;
+        `as an individual port${r.end - r.start >= 1 ? ` (for ${secs(r.end - r.start)})` : ''}; check the partner's LACP configuration and the link.`;
       ctx.log.episode(p.id, { code: 'DEFAULTED', severity: 'error', port: p.id, message: msg }, evidence(pdu, t), continuing ? Infinity : -1);
     },
   };
