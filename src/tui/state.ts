@@ -326,7 +326,8 @@ export function reduce(ui: UiState, cmd: Command, ctx: Ctx): UiState {
     case 'filterCancel':
       return { ...ui, filterDraft: null };
     case 'follow':
-      return { ...ui, follow: !ui.follow };
+      // Pausing holds the view where following had it.
+      return { ...ui, follow: !ui.follow, timeline: t };
     case 'sort':
       return ui.view === 'findings'
         ? { ...ui, findingsOrder: ui.findingsOrder === 'severity' ? 'time' : 'severity', findingsSel: 0 }

@@ -49,8 +49,9 @@ export function guardProcess(restore: () => void, onCrash: (error: unknown) => v
   const onError = (error: unknown) => onCrash(error);
   process.on('exit', onExit);
   for (const s of SIGNALS) process.on(s, onSignal);
-  process.on('uncaughtException', onError);
-  process.on('unhandledRejection', onError);
+  // First in line, so the terminal is back before any other handler prints the error.
+  process.prependListener('uncaughtException', onError);
+  process.prependListener('unhandledRejection', onError);
   function remove() {
     process.off('exit', onExit);
     for (const s of SIGNALS) process.off(s, onSignal);

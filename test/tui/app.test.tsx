@@ -2,6 +2,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyzer } from '../../src/analyze/analyzer.js';
 import { App } from '../../src/tui/components/App.js';
+import { ErrorBoundary } from '../../src/tui/components/ErrorBoundary.js';
 import type { FeedEvent } from '../../src/tui/feed.js';
 import type { Snapshot } from '../../src/tui/store.js';
 import { TuiStore } from '../../src/tui/store.js';
@@ -98,6 +99,21 @@ describe('App with a fixed snapshot', () => {
     const lines = frame.split('\n');
     expect(lines.length).toBeLessThanOrEqual(24);
     expect(lines.every((l) => [...l].length <= 80)).toBe(true);
+  });
+});
+
+describe('ErrorBoundary', () => {
+  it('hands a render crash to onCrash instead of leaving a broken screen', async () => {
+    const onCrash = vi.fn();
+    function Broken(): never {
+      throw new Error('render bug');
+    }
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const r = render(<ErrorBoundary onCrash={onCrash}><Broken /></ErrorBoundary>);
+    cleanup = r.unmount;
+    await settle();
+    spy.mockRestore();
+    expect(onCrash).toHaveBeenCalledWith(expect.objectContaining({ message: 'render bug' }));
   });
 });
 

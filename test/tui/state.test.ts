@@ -188,5 +188,8 @@ describe('timeline axis', () => {
     expect(ui.timeline.cursor).toBe(98);
     ui = press(ui, [' '], live);
     expect(ui.follow).toBe(true);
+    // Pausing holds the view at the live edge.
+    ui = press(ui, [' '], live);
+    expect(ui).toMatchObject({ follow: false, timeline: { cursor: 99 } });
   });
 });

@@ -4,6 +4,8 @@
  * Ink renders nothing when CI is set, so the command runs under `env -u CI`.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const HAVE_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 
@@ -73,4 +75,6 @@ export class Terminal {
 
 export function killServer(): void {
   spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
+  // tmux can leave its socket file behind.
+  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
 }
