@@ -4,7 +4,7 @@
  * (source.ts), since zlib streaming is asynchronous.
  */
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
-import { emptyStats, type CaptureReader, type FrameSink, type SourceStats } from './frame.js';
+import { emptyStats, NOT_A_CAPTURE, type CaptureReader, type FrameSink, type SourceStats } from './frame.js';
 import { createPcapReader, pcapMagic, readU32 } from './pcap.js';
 import { createPcapngReader, PCAPNG_SHB } from './pcapng.js';
 import { createTcpdumpTextReader, type TcpdumpTextOptions } from './tcpdump-text.js';
@@ -12,7 +12,6 @@ import { createTcpdumpTextReader, type TcpdumpTextOptions } from './tcpdump-text
 /** Bytes looked at to tell text from binary (or all of a shorter input). */
 const TEXT_PROBE = 64;
 
-export const NOT_A_CAPTURE = 'not a capture: expected a pcap or pcapng magic number, gzip, or tcpdump text';
 
 export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;

@@ -77,3 +77,6 @@ export function formatTimeNs(ns: bigint): string {
   const frac = (abs % 1_000_000_000n).toString().padStart(9, '0');
   return `${neg ? '-' : ''}${s}.${frac}`;
 }
+
+/** The start of every "not a capture" error, whichever reader finds it. */
+export const NOT_A_CAPTURE = 'not a capture: expected a pcap or pcapng magic number, gzip, or tcpdump text';

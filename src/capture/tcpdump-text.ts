@@ -25,7 +25,7 @@
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import { slowPayloadOffset } from './linklayer.js';
 import { frameInterface } from './pcap.js';
-import { emptyStats, LINKTYPE, type CaptureReader, type Frame, type FrameSink } from './frame.js';
+import { emptyStats, LINKTYPE, NOT_A_CAPTURE, type CaptureReader, type Frame, type FrameSink } from './frame.js';
 import { buildFrame, SlowBlock } from './tcpdump-text-block.js';
 import { CONTINUATION, barePacketLine, directionOf, parsePacketLine, type PacketLine, type Stamp } from './tcpdump-text-lines.js';
 
@@ -143,6 +143,8 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
   let block: OpenBlock | null = null;
   let ended = false;
   let lastBlank = false;
+  /** Some non-blank line was read: text with no packet line at all is then not a capture. */
+  let sawText = false;
   /** Whether a full-frame hex dump followed the terminator of the last complete slow frame (unknown before one). */
   let dumpsFollow: boolean | null = null;
 
@@ -240,6 +242,7 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
     const afterBlank = lastBlank;
     lastBlank = trimmed === '';
     if (trimmed === '') return;
+    sawText = true;
     // Under -t without -e a slow frame too short for a subtype prints an empty packet line.
     const bare = afterBlank && CONTINUATION.tooShort.test(trimmed);
     const head = bare ? barePacketLine() : continues(trimmed) ? null : parsePacketLine(text);
@@ -312,6 +315,14 @@ export function createTcpdumpTextReader(name: string, onFrame: FrameSink, option
       const cutAt = lineStart;
       if (unterminated) finishLine(stats.bytes, null);
       closeBlock(unterminated ? cutAt : null);
+      // Text in which no line looked like tcpdump output (a README, a CSV) is not a capture.
+      if (stats.frames === 0 && sawText) {
+        throw new LacpscopeError(
+          ERROR_CODES.UNKNOWN_FORMAT,
+          `${NOT_A_CAPTURE}; no line of this text is a tcpdump packet line`,
+          { file: name, offset: 0 },
+        );
+      }
     },
   };
 }

@@ -37,7 +37,8 @@ export function portBadge(port: PortReport, findings: Finding[]): Badge {
   if (has(findings, 'FLAPPING')) return { label: 'flapping', tone: 'bad' };
   if (has(findings, 'LOOPBACK')) return { label: 'loopback', tone: 'bad' };
   if (port.rxState === 'expired') return { label: 'expired', tone: 'bad' };
-  if (port.rxState === 'defaulted') return { label: port.peer === null ? 'no partner' : 'defaulted', tone: 'bad' };
+  // Defaulted after having a partner (the DEFAULTED finding) is a lost partner, not a missing one.
+  if (port.rxState === 'defaulted') return { label: port.peer === null && !has(findings, 'DEFAULTED') ? 'no partner' : 'defaulted', tone: 'bad' };
   if (port.peer === null) return { label: 'no partner', tone: 'bad' };
   if (has(findings, 'PDU_TIMEOUT')) return { label: 'timed out', tone: 'bad' };
   if (has(findings, 'ONE_WAY')) return { label: 'one-way', tone: 'bad' };

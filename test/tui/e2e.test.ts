@@ -175,7 +175,7 @@ describe.skipIf(!HAVE_TMUX || !existsSync(DEMO))('the bundled demo (a lab failur
   it('opens with no FILE and leads to the silent partner, the moment and its last PDU', async () => {
     const t = open('');
     const overview = await t.waitFor((s) => s.includes('demo capture') && /timed out/.test(s) && !s.includes('(so far)'));
-    expect(overview).toMatch(/02:0a:00:00:00:0a\/\d\s+\S+\s+no partner/);
+    expect(overview).toMatch(/02:0a:00:00:00:0a\/\d\s+\S+\s+defaulted/);
     t.keys('3');
     const findings = await t.waitFor(/Findings \d+\s+by severity/);
     expect(findings).toMatch(/▶ ERROR\s+\+\d+\.\d{3}s\s+PDU_TIMEOUT\s+02:0b:00:00:00:0b\//);

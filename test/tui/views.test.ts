@@ -24,6 +24,10 @@ describe('overview', () => {
     expect(badge(`${SYS_A}/1`)).toBe('bundled');
     expect(badge(`${SYS_A}/2`)).toBe('expired');
     expect(badge(`${SYS_B}/6`)).toBe('timed out');
+    // Defaulted with nobody named: never had a partner, or lost it (DEFAULTED says it had one).
+    const lonely = { ...report.ports[1], rxState: 'defaulted' as const, peer: null };
+    expect(portBadge(lonely, []).label).toBe('no partner');
+    expect(portBadge(lonely, [{ ...report.findings[0], code: 'DEFAULTED' }]).label).toBe('defaulted');
   });
 
   it('shows aggregations, ports, findings counts and the capture summary', () => {
