@@ -87,6 +87,15 @@ describe('unreadable input: exit 2, one line with the file, what was expected an
     expect(line).toMatch(/\[LACPSCOPE_[A-Z_]+\]$/);
   });
 
+  it.each(['decode', 'analyze'])('%s on a text file that is not tcpdump output', (command) => {
+    const path = scratch('README.txt');
+    writeFileSync(path, '# Bond runbook\nCheck /proc/net/bonding/bond0 on both hosts.\n');
+    const r = cli([command, path]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(oneLine(r.stderr)).toMatch(/README\.txt: not a capture: .*tcpdump text.*byte offset 0.*\[LACPSCOPE_UNKNOWN_FORMAT\]$/);
+  });
+
   it('the default command reports it the same way without opening anything', () => {
     const path = scratch('notes2.bin');
     writeFileSync(path, Buffer.from([0x00, 0x00, 0x00, 0x01, ...Array(296).fill(0xee)]));

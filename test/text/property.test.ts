@@ -29,6 +29,7 @@ function summary(r: Read) {
   return {
     frames: r.frames.map((f) => [f.index, f.timeNs, hex(f.data), f.interface, f.direction, f.originalLength, f.rebuilt]),
     stats: { ...r.stats },
+    rejected: r.rejected ?? false,
   };
 }
 

@@ -128,6 +128,19 @@ describe('lines passed over, counted and reported', () => {
     expect(pdu.partner.state).toBe(0x45);
   });
 
+  it('refuses text with no tcpdump packet line as not a capture, at offset 0', () => {
+    const r = createTcpdumpTextReader('notes.txt', () => {});
+    r.push(enc.encode('# Runbook\nCheck the bond with cat /proc/net/bonding/bond0\n'));
+    expect(() => r.end()).toThrow(LacpscopeError);
+    try {
+      createTcpdumpTextReader('notes.txt', () => {}).end();
+    } catch {
+      throw new Error('blank input is not refused by the text reader: detection does that');
+    }
+    expect(read('  \n\n').rejected).toBeUndefined();
+    expect(read(lacpAt('12:00:00.000000')).rejected).toBeUndefined();
+  });
+
   it('reports a Slow Protocols packet line it cannot read with its byte offset, and goes on', () => {
     const bad = `12:00:00.500000 ${ETHER_E}LACPv1 lenght 110\n`;
     const first = lacpAt('12:00:00.000000');

@@ -1,5 +1,6 @@
 /** Helpers for the tcpdump-text tests: read text and binary captures, describe tcpdump flag sets. */
 import { existsSync } from 'node:fs';
+import { ERROR_CODES, LacpscopeError } from '../../src/errors.js';
 import { type Frame, type SourceStats } from '../../src/capture/frame.js';
 import { readCapture } from '../../src/capture/source.js';
 import { createTcpdumpTextReader, type TcpdumpTextOptions } from '../../src/capture/tcpdump-text.js';
@@ -11,6 +12,8 @@ export const sharedPresent = existsSync(SHARED);
 export interface Read {
   frames: Frame[];
   stats: SourceStats;
+  /** The text held no tcpdump packet line, so the reader refused it as not a capture. */
+  rejected?: boolean;
 }
 
 /** Reads tcpdump text given as bytes, fed in the chunks `cuts` (offsets) make. */
@@ -24,7 +27,15 @@ export function readText(bytes: Uint8Array, options: TcpdumpTextOptions = {}, cu
     at = c;
   }
   r.push(bytes.subarray(at));
-  r.end();
+  try {
+    r.end();
+  } catch (e) {
+    // The one fatal outcome allowed: no packet line at all, reported at offset 0.
+    if (e instanceof LacpscopeError && e.code === ERROR_CODES.UNKNOWN_FORMAT && e.offset === 0 && r.stats.frames === 0) {
+      return { frames, stats: r.stats, rejected: true };
+    }
+    throw e;
+  }
   return { frames, stats: r.stats };
 }
 
