@@ -56,13 +56,12 @@ export function slowPayloadOffset(linkType: number, buf: Uint8Array, start: numb
   return type === ETHERTYPE_SLOW ? payload - start : -1;
 }
 
+/** Two lower-case hex digits per byte value: formatting a byte is one lookup, not toString and padding. */
+export const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function formatMac(buf: Uint8Array, at: number): string {
-  let s = '';
-  for (let i = 0; i < 6; i++) {
-    const b = buf[at + i];
-    s += (i ? ':' : '') + (b < 16 ? '0' : '') + b.toString(16);
-  }
-  return s;
+  const h = HEX_PAIRS;
+  return `${h[buf[at]]}:${h[buf[at + 1]]}:${h[buf[at + 2]]}:${h[buf[at + 3]]}:${h[buf[at + 4]]}:${h[buf[at + 5]]}`;
 }
 
 export interface LinkHeader {

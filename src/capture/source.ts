@@ -3,7 +3,7 @@
  * through the reader its content calls for. Memory stays flat in the input's size: two reused
  * read buffers, plus one record carried across a chunk boundary.
  */
-import { createReadStream, read } from 'node:fs';
+import { createReadStream, read, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -22,11 +22,13 @@ export interface ReadCaptureOptions extends TcpdumpTextOptions {
 }
 
 /**
- * Read size. Reading runs one chunk ahead of parsing (the next read is in flight while a chunk
- * is parsed), so the copy from the page cache overlaps the parse on a second core; 1 MiB keeps
- * both buffers within a typical L2/L3 cache and was fastest in bench/run.mjs.
+ * Read size and reads kept in flight. Reads run ahead of parsing on the libuv threadpool, so the
+ * copy from the page cache (most of the cost of reading a large file) overlaps the parse and, with
+ * two reads in flight, uses a second core; 1 MiB keeps each buffer within a typical L2/L3 cache.
+ * Both figures were fastest in bench/run.mjs.
  */
-export const READ_CHUNK = 1 << 20;
+export const READ_CHUNK = Number(process.env.LS_CHUNK ?? 1024) << 10;
+const READS_AHEAD = Number(process.env.LS_AHEAD ?? 2);
 
 /** The name frames and counts carry: the file's base name, or `-`. */
 export function inputName(path: string): string {
@@ -48,28 +50,72 @@ function withPath(path: string, error: unknown): unknown {
   return error;
 }
 
-/** One read at the file's current position; the callback API costs less per call than FileHandle.read. */
-function readInto(fd: number, buffer: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, buffer, 0, buffer.length, null, (e, n) => (e ? reject(e) : resolve(n))));
+/** One read at `position` (null: the current position); the callback API costs less per call than FileHandle.read. */
+function readAt(fd: number, buffer: Buffer, position: number | null): Promise<number> {
+  const bytes = new Promise<number>((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (e, n) => (e ? reject(e) : resolve(n))));
+  // A read waiting behind another may fail first; it is awaited (and its error thrown) in turn.
+  bytes.catch(() => undefined);
+  return bytes;
 }
 
-/** Chunks of a regular file (or pipe opened by path), read ahead by one into alternating buffers. */
-async function* fileChunks(fh: FileHandle): AsyncGenerator<Uint8Array> {
-  const buffers = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
-  let which = 0;
-  let pending = readInto(fh.fd, buffers[0]);
-  try {
+interface InFlight {
+  at: number;
+  buffer: Buffer;
+  bytes: Promise<number>;
+}
+
+/**
+ * Chunks of a file in order, READS_AHEAD positional reads in flight into reused buffers (one more
+ * is the chunk the consumer holds). A short read (the end of the file, or a file still being
+ * written) makes the reads already in flight beyond it wrong: they are dropped and reading goes
+ * on from where the short read stopped, so the chunks are always contiguous. A pipe opened by
+ * path cannot be read at a position: one read at a time from where the last one stopped.
+ */
+async function* fileChunks(fh: FileHandle, seekable: boolean): AsyncGenerator<Uint8Array> {
+  const ahead = seekable ? READS_AHEAD : 1;
+  const free: Buffer[] = Array.from({ length: ahead + 1 }, () => Buffer.allocUnsafe(READ_CHUNK));
+  const inFlight: InFlight[] = [];
+  let next = 0;
+  const issue = () => {
+    while (inFlight.length < ahead) {
+      const buffer = free.pop() as Buffer;
+      inFlight.push({ at: next, buffer, bytes: readAt(fh.fd, buffer, seekable ? next : null) });
+      next += READ_CHUNK;
+    }
+  };
+  const drop = async () => {
+    for (const r of inFlight.splice(0)) {
+      await r.bytes.catch(() => undefined);
+      free.push(r.buffer);
+    }
+  };
+  if (process.env.LS_SYNC) {
+    const b = free[0];
+    let last = performance.now();
     for (;;) {
-      const bytesRead = await pending;
+      const n = readSync(fh.fd, b, 0, b.length, null);
+      if (n === 0) return;
+      yield b.subarray(0, n);
+      if (performance.now() - last > 20) { await new Promise(setImmediate); last = performance.now(); }
+    }
+  }
+  try {
+    issue();
+    for (;;) {
+      const r = inFlight.shift() as InFlight;
+      const bytesRead = await r.bytes;
       if (bytesRead === 0) return;
-      const current = buffers[which];
-      which ^= 1;
-      // The consumer is done with the other buffer: it asked for this chunk.
-      pending = readInto(fh.fd, buffers[which]);
-      yield current.subarray(0, bytesRead);
+      if (bytesRead < READ_CHUNK) {
+        await drop();
+        next = r.at + bytesRead;
+      }
+      issue();
+      yield r.buffer.subarray(0, bytesRead);
+      // The consumer asked for the next chunk: it is done with this one.
+      free.push(r.buffer);
     }
   } finally {
-    await pending.catch(() => undefined);
+    await drop();
   }
 }
 
@@ -108,7 +154,7 @@ async function* feed(path: string, reader: CaptureReader, options: ReadCaptureOp
       await fh?.close();
       throw ioError(path, e);
     }
-    raw = fileChunks(fh);
+    raw = fileChunks(fh, total !== null);
   }
   try {
     let first: IteratorResult<Uint8Array>;

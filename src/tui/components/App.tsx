@@ -66,7 +66,7 @@ export function App({ store, title, live, noColor, size: fixedSize, keyboard = t
 
   const lines = renderScreen(model, ui, screen, { title, live });
   return (
-    <Box flexDirection="column" width={screen.columns} height={screen.rows} overflow="hidden">
+    <Box flexDirection="column" width={screen.columns} height={screen.rows}>
       <Lines lines={lines} noColor={noColor} />
     </Box>
   );
