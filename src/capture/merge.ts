@@ -145,3 +145,28 @@ function inputsAllow(inputs: Input[], t: bigint, from: number, windowNs: bigint)
   }
   return true;
 }
+
+/**
+ * `mergeByTime` for a single input, pushed rather than pulled: each frame goes to `emit` once no
+ * frame still to come can sort before it (the same window and order), with no async step per
+ * frame. `flush` passes on what is held, at the end of the input or when it fails.
+ */
+export function reorderWindow(windowNs: bigint, emit: (frame: Frame) => void): { push(frame: Frame): void; flush(): void } {
+  const heap = new Heap();
+  let latest: bigint | null = null;
+  let seq = 0;
+  return {
+    push(frame) {
+      if (latest === null || frame.timeNs > latest) latest = frame.timeNs;
+      heap.push({ frame, input: 0, seq: seq++ });
+      const bound = latest - windowNs;
+      for (let top = heap.peek(); top !== undefined && top.frame.timeNs <= bound; top = heap.peek()) {
+        heap.pop();
+        emit(top.frame);
+      }
+    },
+    flush() {
+      for (let e = heap.pop(); e !== undefined; e = heap.pop()) emit(e.frame);
+    },
+  };
+}

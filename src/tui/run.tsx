@@ -1,14 +1,21 @@
-/** `runTui`: the interactive review, full screen, on any feed (files, standard input, live capture). */
+/**
+ * `runTui`: the interactive review, full screen, on any feed (files, standard input, live capture).
+ * No JSX here: TypeScript would put its react/jsx-runtime import above production.js, and React
+ * would load its development build.
+ */
+import './production.js';
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { render, type Instance } from 'ink';
+import { createElement } from 'react';
 import type { AnalyzerOptions } from '../analyze/analyzer.js';
 import { createAnalyzer } from '../analyze/analyzer.js';
 import { App } from './components/App.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import type { FeedEvent } from './feed.js';
-import { TuiStore } from './store.js';
+import { LIVE_INTERVAL_MS, TuiStore } from './store.js';
 import { enterFullScreen, guardProcess } from './terminal.js';
+import { warmUp } from './warmup.js';
 
 export type { FeedEvent } from './feed.js';
 
@@ -44,7 +51,12 @@ function keyboard(): ReadStream | null {
  * user looks; quitting closes the feed's iterator.
  */
 export function runTui(options: TuiOptions): Promise<void> {
-  const store = new TuiStore({ analyzer: createAnalyzer(options.analyzerOptions) });
+  const live = options.live ?? false;
+  const noColor = colourDisabled(process.env, options.noColor);
+  // Live, frames are shown as they come: draw one off screen first so that the first real ones
+  // are not drawn by cold code (a frame arriving meanwhile waits in the feed).
+  if (live) warmUp({ columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 }, noColor);
+  const store = new TuiStore({ analyzer: createAnalyzer(options.analyzerOptions), minIntervalMs: live ? LIVE_INTERVAL_MS : undefined });
   const keys = keyboard();
   const restore = enterFullScreen(process.stdout, keys ?? undefined);
   const abort = new AbortController();
@@ -66,19 +78,20 @@ export function runTui(options: TuiOptions): Promise<void> {
       else reject(error instanceof Error ? error : new Error(String(error)));
     };
     const unguard = guardProcess(restore, finish);
-    instance = render(
-      <ErrorBoundary onCrash={finish}>
-        <App
-          store={store}
-          title={options.title}
-          live={options.live ?? false}
-          noColor={colourDisabled(process.env, options.noColor)}
-          keyboard={keys !== null}
-          onQuit={() => finish()}
-        />
-      </ErrorBoundary>,
-      { stdin: keys ?? undefined, exitOnCtrlC: false, patchConsole: false, maxFps: 30 },
-    );
+    const app = createElement(App, {
+      store,
+      title: options.title,
+      live,
+      noColor,
+      keyboard: keys !== null,
+      onQuit: () => finish(),
+    });
+    instance = render(createElement(ErrorBoundary, { onCrash: finish, children: app }), {
+      stdin: keys ?? undefined,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: 30,
+    });
     store.consume(options.feed, abort.signal).catch(finish);
   });
 }

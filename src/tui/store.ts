@@ -1,7 +1,11 @@
 /**
  * The TUI's data side, outside React: consumes the feed, owns the analyzer and the bounded frame
- * store, and publishes immutable snapshots at most every `minIntervalMs` (report() walks every
- * port's timeline, so it is not called per frame). Components subscribe with useSyncExternalStore.
+ * store, and publishes immutable snapshots (report() walks every port's timeline and each publish
+ * redraws the screen, so neither happens per frame). Components subscribe with useSyncExternalStore.
+ *
+ * Publishing is leading-edge: a change after a quiet spell is published at once, further changes
+ * wait until `minIntervalMs` (or four times the last report's cost) after the previous publish.
+ * Changes not worth a redraw of their own wait for the next one, at most REFRESH_MS.
  */
 import type { SourceStats } from '../capture/frame.js';
 import type { DecodedFrame, LacpPdu } from '../decode/pdu.js';
@@ -53,8 +57,25 @@ export interface Snapshot {
   pdus: PduIndex;
 }
 
+/**
+ * Least time between publishes while loading files: the screen shows progress, not each frame,
+ * and every redraw is time taken from reading.
+ */
+export const LOAD_INTERVAL_MS = 250;
+/**
+ * Live: a frame is on screen within about this long of the one before it (Ink draws at most 30
+ * frames a second, so less would only queue redraws).
+ */
+export const LIVE_INTERVAL_MS = 40;
+/**
+ * Clock ticks without a new finding (open findings' durations follow the clock) and readers'
+ * counts are shown at least this often, and otherwise with the next redraw.
+ */
+export const REFRESH_MS = 1000;
+
 export interface StoreOptions {
   analyzer: Analyzer;
+  /** Least time between two publishes (LOAD_INTERVAL_MS by default). */
   minIntervalMs?: number;
   /** Clock for throttling and rates (tests pass a fake). */
   clock?: () => number;
@@ -86,7 +107,7 @@ export class TuiStore {
 
   constructor(options: StoreOptions) {
     this.analyzer = options.analyzer;
-    this.minIntervalMs = options.minIntervalMs ?? 150;
+    this.minIntervalMs = options.minIntervalMs ?? LOAD_INTERVAL_MS;
     this.clock = options.clock ?? (() => performance.now());
     this.snap = this.build(null, false, 0);
   }
@@ -107,14 +128,19 @@ export class TuiStore {
       case 'source':
         this.sources.set(ev.stats.name, ev.stats);
         this.analyzer.setSourceStats(ev.stats);
+        if (this.refreshedLately()) return;
         break;
       case 'progress':
         this.onProgress(ev.bytesRead, ev.totalBytes, ev.frames);
         break;
-      case 'tick':
+      case 'tick': {
         this.now = ev.nowSec;
-        this.noteEvents(this.analyzer.tick(ev.nowSec), ev.nowSec);
+        const events = this.analyzer.tick(ev.nowSec);
+        this.noteEvents(events, ev.nowSec);
+        // A redraw for the clock alone would make a frame arriving meanwhile wait its turn.
+        if (!events.length && this.refreshedLately()) return;
         break;
+      }
       case 'end':
         this.ended = true;
         this.publish();
@@ -239,6 +265,11 @@ export class TuiStore {
     this.dirty = false;
     this.snap = this.build(report, this.ended, this.snap.version + 1);
     for (const l of this.listeners) l();
+  }
+
+  /** Whether the screen was redrawn less than REFRESH_MS ago. */
+  private refreshedLately(): boolean {
+    return this.clock() - this.lastPublish < REFRESH_MS;
   }
 
   private build(report: AnalysisReport | null, final: boolean, version: number): Snapshot {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../src/capture/frame.js';
-import { mergeByTime } from '../../src/capture/merge.js';
+import { mergeByTime, reorderWindow } from '../../src/capture/merge.js';
 
 function frame(source: string, index: number, t: number): Frame {
   return { source, interface: source, index, timeNs: BigInt(t), linkType: 1, direction: null, capturedLength: 0, originalLength: 0, data: new Uint8Array(0) };
@@ -110,6 +110,34 @@ describe('mergeByTime', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('reorderWindow', () => {
+  const label = (f: Frame) => `${f.source}${f.index}@${f.timeNs}`;
+
+  it('passes a frame on once the window has closed behind it, and the rest at flush', () => {
+    const out: string[] = [];
+    const w = reorderWindow(10n, (f) => out.push(label(f)));
+    for (const f of seq('a', [10, 15, 12, 30])) w.push(f);
+    // 30 closes the window up to 20: 10, 12 and 15 are out, in time order; 30 waits.
+    expect(out).toEqual(['a1@10', 'a3@12', 'a2@15']);
+    w.flush();
+    expect(out).toEqual(['a1@10', 'a3@12', 'a2@15', 'a4@30']);
+  });
+
+  it('gives the same order as mergeByTime over one input, whatever the times and window', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 40 }), fc.integer({ min: 0, max: 30 }), async (times, window) => {
+        const frames = seq('a', times);
+        const pushed: string[] = [];
+        const w = reorderWindow(BigInt(window), (f) => pushed.push(label(f)));
+        for (const f of frames) w.push(f);
+        w.flush();
+        expect(pushed).toEqual(await all(mergeByTime([from(frames)], BigInt(window))));
+      }),
+      { numRuns: 300 },
     );
   });
 });

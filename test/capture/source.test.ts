@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -124,6 +126,19 @@ describe('readCapture', () => {
     const sub = join(dir, 'a-directory');
     mkdirSync(sub);
     expect(await failure(collect(sub))).toMatchObject({ code: ERROR_CODES.IO, file: sub, message: 'cannot read: is a directory' });
+  });
+
+  it('reads a named pipe given by path (one read at a time, no positions) like the file', async () => {
+    const pipeDir = join(dir, 'fifo');
+    mkdirSync(pipeDir);
+    const fifo = join(pipeDir, 'big.pcap');
+    execFileSync('mkfifo', [fifo]);
+    // The writer's open waits for the reader's, and a pipe takes a few KiB at a time: short reads.
+    const writing = writeFile(fifo, big);
+    const { frames, stats } = await collect(fifo);
+    await writing;
+    expect(summary(frames)).toEqual(summary(reference.frames));
+    expect(stats).toEqual({ ...reference.stats, gzip: false });
   });
 
   it('stops when aborted and resolves with the counts so far', async () => {

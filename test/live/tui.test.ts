@@ -109,16 +109,18 @@ describe.skipIf(unavailable !== null)(`lacpscope live in a terminal${unavailable
         `live (tmux): wire to screen over ${lat.n} frames: median ${lat.median.toFixed(0)} ms, p95 ${lat.p95.toFixed(0)} ms, max ${lat.max.toFixed(0)} ms ` +
           `(screen sampled every ${gaps.median} ms median; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
       );
-      // Every frame reaches the screen; the steady state is what an engineer watching sees.
-      expect(lat.max).toBeLessThan(2000);
-      expect(lat.median).toBeLessThan(400);
+      // Issue 5: a frame is on screen within 100 ms of its arrival. The tail (the second frame of
+      // a pair waits for the previous redraw) is bounded loosely enough for a loaded 2-core machine.
+      expect(lat.median).toBeLessThan(100);
+      expect(lat.p95).toBeLessThan(300);
+      expect(lat.max).toBeLessThan(1000);
 
       // Each port's row appears with its first frame.
       for (const sys of [A, B]) {
         const first = back.find((f) => actorSystem(f) === sys);
         const row = seen(new RegExp(`^[▶ ] +${sys}/\\d+ +lsh`, 'm'));
         expect(row, `row of ${sys}`).toBeDefined();
-        expect((row as Sample).atMs - Number((first as { timeNs: bigint }).timeNs) / 1e6).toBeLessThan(1000);
+        expect((row as Sample).atMs - Number((first as { timeNs: bigint }).timeNs) / 1e6).toBeLessThan(300);
       }
 
       // Silence flagged by the clock at the short timeout (3 s) after each port's last frame.

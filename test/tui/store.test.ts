@@ -53,6 +53,66 @@ describe('TuiStore', () => {
     }
   });
 
+  it('spaces publishes further apart when reports are slow', () => {
+    vi.useFakeTimers();
+    try {
+      let reporting = 0;
+      const analyzer = createAnalyzer();
+      const report = analyzer.report.bind(analyzer);
+      // Each report takes 50 ms of the store's clock.
+      analyzer.report = (options) => {
+        reporting += 50;
+        return report(options);
+      };
+      const store = new TuiStore({ analyzer, minIntervalMs: 40, clock: () => Date.now() + reporting });
+      let published = 0;
+      store.subscribe(() => published++);
+      store.handle({ kind: 'frame', decoded: frames[0] });
+      vi.advanceTimersByTime(1);
+      expect(published).toBe(1);
+      store.handle({ kind: 'frame', decoded: frames[1] });
+      vi.advanceTimersByTime(180);
+      expect(published).toBe(1); // 40 ms have passed; four times the 50 ms report has not
+      vi.advanceTimersByTime(30);
+      expect(published).toBe(2);
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('lets a clock tick redraw only when it raises a finding, or once a second', () => {
+    vi.useFakeTimers();
+    try {
+      const store = new TuiStore({ analyzer: createAnalyzer(), minIntervalMs: 40, clock: () => Date.now() });
+      let published = 0;
+      store.subscribe(() => published++);
+      for (const decoded of frames.filter((d) => Number(d.pdu.time) < T0 + 5)) store.handle({ kind: 'frame', decoded });
+      vi.advanceTimersByTime(1);
+      expect(published).toBe(1);
+      // Ticks while every port still speaks: nothing new to show, so no redraw that would make the
+      // next frame wait its turn.
+      for (let i = 1; i <= 3; i++) {
+        store.handle({ kind: 'tick', nowSec: T0 + 5 + i * 0.25 });
+        vi.advanceTimersByTime(250);
+      }
+      expect(published).toBe(1);
+      // A second after the last publish, the clock alone redraws (open findings' durations).
+      vi.advanceTimersByTime(300);
+      store.handle({ kind: 'tick', nowSec: T0 + 6 });
+      vi.advanceTimersByTime(1);
+      expect(published).toBe(2);
+      // A tick that raises a finding is shown at once.
+      store.handle({ kind: 'tick', nowSec: T0 + 30 });
+      vi.advanceTimersByTime(40);
+      expect(published).toBe(3);
+      expect(store.getSnapshot().report?.findings.some((f) => f.code === 'PDU_TIMEOUT')).toBe(true);
+      store.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('turns progress events into a rate and the time left', () => {
     let now = 0;
     const store = new TuiStore({ analyzer: createAnalyzer(), clock: () => now });
