@@ -3,9 +3,10 @@
  * through the reader its content calls for. Memory stays flat in the input's size: a few reused
  * read buffers, plus one record carried across a chunk boundary.
  */
-import { createReadStream, read } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Readable } from 'node:stream';
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import { createAutoReader, isGzip } from './detect.js';
@@ -22,13 +23,12 @@ export interface ReadCaptureOptions extends TcpdumpTextOptions {
 }
 
 /**
- * Read size and reads kept in flight. Reads run ahead of parsing on the libuv threadpool, so the
- * copy from the page cache (most of the cost of reading a large file) overlaps the parse and, with
- * two reads in flight, uses a second core. 2 MiB was fastest in bench/run.mjs: smaller reads
- * cost more per byte (each one wakes a threadpool thread), larger ones no longer fit the caches.
+ * Read size. Reads are synchronous into one reused buffer, parsed while the chunk is still in this
+ * core's cache: in bench/run.mjs that beat reads run ahead on the threadpool, whose chunks arrive
+ * cold from the other core. 1 MiB keeps a read short enough for the interface to stay responsive
+ * (the event loop gets a turn between chunks) and large enough that per-read costs vanish.
  */
-export const READ_CHUNK = 2 << 20;
-const READS_AHEAD = 2;
+export const READ_CHUNK = 1 << 20;
 
 /** The name frames and counts carry: the file's base name, or `-`. */
 export function inputName(path: string): string {
@@ -50,79 +50,28 @@ function withPath(path: string, error: unknown): unknown {
   return error;
 }
 
-/** One read at `position` (null: the current position); the callback API costs less per call than FileHandle.read. */
-function readAt(fd: number, buffer: Buffer, position: number | null): Promise<number> {
-  const bytes = new Promise<number>((resolve, reject) => read(fd, buffer, 0, buffer.length, position, (e, n) => (e ? reject(e) : resolve(n))));
-  // A read waiting behind another may fail first; it is awaited (and its error thrown) in turn.
-  bytes.catch(() => undefined);
-  return bytes;
-}
-
-/** Keeps `warm`'s reads observable, so that the compiler cannot drop them. */
-let warmed = 0;
-
 /**
- * Reads one byte per cache line of a chunk the threadpool has just filled. The chunk sits in the
- * other core's cache; the parser, hopping from record header to record header at uneven
- * strides, would miss on nearly every one. A sequential pass is one the hardware prefetcher
- * follows, so it brings the chunk over at full bandwidth: in a profile of the 1 GiB benchmark
- * the parse took 25 ms instead of 100 ms, for 25 ms spent here.
- */
-function warm(buffer: Uint8Array, length: number): void {
-  let x = 0;
-  for (let i = 0; i < length; i += 64) x |= buffer[i];
-  warmed ^= x;
-}
-
-interface InFlight {
-  at: number;
-  buffer: Buffer;
-  bytes: Promise<number>;
-}
-
-/**
- * Chunks of a file in order, READS_AHEAD positional reads in flight into reused buffers (one more
- * is the chunk the consumer holds). A short read (the end of the file, or a file still being
- * written) makes the reads already in flight beyond it wrong: they are dropped and reading goes
- * on from where the short read stopped, so the chunks are always contiguous. A pipe opened by
- * path cannot be read at a position: one read at a time from where the last one stopped.
+ * Chunks of a file in order, each read into the same buffer: the consumer is done with a chunk
+ * when it asks for the next. A pipe opened by path cannot be read at a position, so it is read
+ * from where the last read stopped (and a read of it may wait for the writer).
  */
 async function* fileChunks(fh: FileHandle, seekable: boolean): AsyncGenerator<Uint8Array> {
-  const ahead = seekable ? READS_AHEAD : 1;
-  const free: Buffer[] = Array.from({ length: ahead + 1 }, () => Buffer.allocUnsafe(READ_CHUNK));
-  const inFlight: InFlight[] = [];
-  let next = 0;
-  const issue = () => {
-    while (inFlight.length < ahead) {
-      const buffer = free.pop() as Buffer;
-      inFlight.push({ at: next, buffer, bytes: readAt(fh.fd, buffer, seekable ? next : null) });
-      next += READ_CHUNK;
-    }
-  };
-  const drop = async () => {
-    for (const r of inFlight.splice(0)) {
-      await r.bytes.catch(() => undefined);
-      free.push(r.buffer);
-    }
-  };
-  try {
-    issue();
+  const buffer = Buffer.allocUnsafe(READ_CHUNK);
+  if (!seekable) {
     for (;;) {
-      const r = inFlight.shift() as InFlight;
-      const bytesRead = await r.bytes;
+      const { bytesRead } = await fh.read(buffer, 0, READ_CHUNK, null);
       if (bytesRead === 0) return;
-      if (bytesRead < READ_CHUNK) {
-        await drop();
-        next = r.at + bytesRead;
-      }
-      issue();
-      warm(r.buffer, bytesRead);
-      yield r.buffer.subarray(0, bytesRead);
-      // The consumer asked for the next chunk: it is done with this one.
-      free.push(r.buffer);
+      yield buffer.subarray(0, bytesRead);
     }
-  } finally {
-    await drop();
+  }
+  let position = 0;
+  for (;;) {
+    const bytesRead = readSync(fh.fd, buffer, 0, READ_CHUNK, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buffer.subarray(0, bytesRead);
+    // A synchronous read never returns to the event loop by itself: let timers, keys and redraws in.
+    await nextTurn();
   }
 }
 

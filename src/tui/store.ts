@@ -61,17 +61,17 @@ export interface Snapshot {
  * Least time between publishes while loading files: the screen shows progress, not each frame,
  * and every redraw is time taken from reading.
  */
-export const LOAD_INTERVAL_MS = 250;
+const LOAD_INTERVAL_MS = 250;
 /**
- * Live: a frame is on screen within about this long of the one before it (Ink draws at most 30
- * frames a second, so less would only queue redraws).
+ * Least time between publishes live, where each frame should be on screen at once: Ink draws at
+ * most 30 screens a second, so a shorter interval would only queue redraws.
  */
 export const LIVE_INTERVAL_MS = 40;
 /**
  * Clock ticks without a new finding (open findings' durations follow the clock) and readers'
  * counts are shown at least this often, and otherwise with the next redraw.
  */
-export const REFRESH_MS = 1000;
+const REFRESH_MS = 1000;
 
 export interface StoreOptions {
   analyzer: Analyzer;

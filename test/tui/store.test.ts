@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyzer } from '../../src/analyze/analyzer.js';
 import { emptyStats } from '../../src/capture/frame.js';
 import type { FeedEvent } from '../../src/tui/feed.js';
@@ -30,32 +30,35 @@ describe('TuiStore', () => {
     store.dispose();
   });
 
-  it('publishes at most once per interval however many frames arrive', () => {
-    vi.useFakeTimers();
-    try {
+  describe('publishing (on fake timers, which also drive the store clock)', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    /** How many times `store` has published so far. */
+    function publishes(store: TuiStore): () => number {
+      let n = 0;
+      store.subscribe(() => n++);
+      return () => n;
+    }
+
+    it('publishes at most once per interval however many frames arrive', () => {
       const store = new TuiStore({ analyzer: createAnalyzer(), minIntervalMs: 100, clock: () => Date.now() });
-      let published = 0;
-      store.subscribe(() => published++);
+      const published = publishes(store);
       for (const decoded of frames) store.handle({ kind: 'frame', decoded });
-      expect(published).toBe(0);
+      expect(published()).toBe(0);
       vi.advanceTimersByTime(1);
-      expect(published).toBe(1);
+      expect(published()).toBe(1);
       for (const decoded of frames.slice(0, 5)) store.handle({ kind: 'frame', decoded });
       vi.advanceTimersByTime(50);
-      expect(published).toBe(1); // still inside the interval
+      expect(published()).toBe(1); // still inside the interval
       vi.advanceTimersByTime(60);
-      expect(published).toBe(2);
+      expect(published()).toBe(2);
       vi.advanceTimersByTime(500);
-      expect(published).toBe(2); // nothing new, nothing published
+      expect(published()).toBe(2); // nothing new, nothing published
       store.dispose();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('spaces publishes further apart when reports are slow', () => {
-    vi.useFakeTimers();
-    try {
+    it('spaces publishes further apart when reports are slow', () => {
       let reporting = 0;
       const analyzer = createAnalyzer();
       const report = analyzer.report.bind(analyzer);
@@ -65,52 +68,45 @@ describe('TuiStore', () => {
         return report(options);
       };
       const store = new TuiStore({ analyzer, minIntervalMs: 40, clock: () => Date.now() + reporting });
-      let published = 0;
-      store.subscribe(() => published++);
+      const published = publishes(store);
       store.handle({ kind: 'frame', decoded: frames[0] });
       vi.advanceTimersByTime(1);
-      expect(published).toBe(1);
+      expect(published()).toBe(1);
       store.handle({ kind: 'frame', decoded: frames[1] });
       vi.advanceTimersByTime(180);
-      expect(published).toBe(1); // 40 ms have passed; four times the 50 ms report has not
+      expect(published()).toBe(1); // 40 ms have passed; four times the 50 ms report has not
       vi.advanceTimersByTime(30);
-      expect(published).toBe(2);
+      expect(published()).toBe(2);
       store.dispose();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('lets a clock tick redraw only when it raises a finding, or once a second', () => {
-    vi.useFakeTimers();
-    try {
+    it('lets a clock tick or new counts redraw only with a finding, or once a second', () => {
       const store = new TuiStore({ analyzer: createAnalyzer(), minIntervalMs: 40, clock: () => Date.now() });
-      let published = 0;
-      store.subscribe(() => published++);
+      const published = publishes(store);
       for (const decoded of frames.filter((d) => Number(d.pdu.time) < T0 + 5)) store.handle({ kind: 'frame', decoded });
       vi.advanceTimersByTime(1);
-      expect(published).toBe(1);
-      // Ticks while every port still speaks: nothing new to show, so no redraw that would make the
-      // next frame wait its turn.
+      expect(published()).toBe(1);
+      // Ticks while every port still speaks, and a reader's new counts: nothing worth a redraw of
+      // its own, which would make the next frame wait its turn.
       for (let i = 1; i <= 3; i++) {
         store.handle({ kind: 'tick', nowSec: T0 + 5 + i * 0.25 });
+        store.handle({ kind: 'source', stats: { ...emptyStats('cap.pcap'), format: 'pcap', frames: 100 * i, slowFrames: 10 } });
         vi.advanceTimersByTime(250);
       }
-      expect(published).toBe(1);
+      expect(published()).toBe(1);
       // A second after the last publish, the clock alone redraws (open findings' durations).
       vi.advanceTimersByTime(300);
       store.handle({ kind: 'tick', nowSec: T0 + 6 });
       vi.advanceTimersByTime(1);
-      expect(published).toBe(2);
+      expect(published()).toBe(2);
+      expect(store.getSnapshot().sources[0].frames).toBe(300);
       // A tick that raises a finding is shown at once.
       store.handle({ kind: 'tick', nowSec: T0 + 30 });
       vi.advanceTimersByTime(40);
-      expect(published).toBe(3);
+      expect(published()).toBe(3);
       expect(store.getSnapshot().report?.findings.some((f) => f.code === 'PDU_TIMEOUT')).toBe(true);
       store.dispose();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('turns progress events into a rate and the time left', () => {
