@@ -13,7 +13,7 @@ import { createAnalyzer } from '../analyze/analyzer.js';
 import { App } from './components/App.js';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import type { FeedEvent } from './feed.js';
-import { LIVE_INTERVAL_MS, TuiStore } from './store.js';
+import { LIVE_FPS, LIVE_INTERVAL_MS, TuiStore } from './store.js';
 import { enterFullScreen, guardProcess } from './terminal.js';
 import { warmUp } from './warmup.js';
 
@@ -90,7 +90,8 @@ export function runTui(options: TuiOptions): Promise<void> {
       stdin: keys ?? undefined,
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: 30,
+      // LACP is a few frames a second per port: live, a redraw per frame is affordable.
+      maxFps: live ? LIVE_FPS : 30,
     });
     store.consume(options.feed, abort.signal).catch(finish);
   });

@@ -63,10 +63,11 @@ export interface Snapshot {
  */
 const LOAD_INTERVAL_MS = 250;
 /**
- * Least time between publishes live, where each frame should be on screen at once: Ink draws at
- * most 30 screens a second, so a shorter interval would only queue redraws.
+ * Least time between publishes live, where each frame should be on screen at once (the two ends
+ * of a link often send within a millisecond of each other): one screen at Ink's live rate.
  */
-export const LIVE_INTERVAL_MS = 40;
+export const LIVE_FPS = 60;
+export const LIVE_INTERVAL_MS = Math.ceil(1000 / LIVE_FPS);
 /**
  * Clock ticks without a new finding (open findings' durations follow the clock) and readers'
  * counts are shown at least this often, and otherwise with the next redraw.
