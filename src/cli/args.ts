@@ -55,7 +55,7 @@ export type FailOn = (typeof FAIL_ON)[number];
 const INPUTS_TEXT = `Inputs are recognised by content: pcap, pcapng (either may be gzip-compressed) or the text
 tcpdump prints for LACP (-v/-vv, with or without -e, -n, -x/-xx/-X, -i any). FILE - is standard input.`;
 
-const DATE_TEXT = `  --date YYYY-MM-DD        day for tcpdump text whose stamps carry only the time of day
+const DATE_TEXT = `  --date YYYY-MM-DD         day for tcpdump text whose stamps carry only the time of day
                             (UTC; default ${DEFAULT_TEXT_DATE})`;
 
 const COMMON_TEXT = `  --no-color                no colour (also when NO_COLOR is set)
