@@ -49,7 +49,8 @@ describe('writers read back by the project readers', () => {
     },
   );
 
-  const ifaceName = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes('\0'));
+  // `-` is dumpcap's name for a pipe, which the reader takes as no name (the file's name instead).
+  const ifaceName = fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes('\0') && s !== '-');
   test.prop([
     fc.array(fc.record({ name: ifaceName, tsresol9: fc.boolean() }), { minLength: 1, maxLength: 4 }),
     fc.array(fc.record({ r: record, ifPick: fc.nat(), direction: fc.constantFrom(null, 'in' as const, 'out' as const) }), { maxLength: 30 }),
