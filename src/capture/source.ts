@@ -1,7 +1,7 @@
 /**
  * Inputs: a file or standard input (`-`), gzip-compressed or not, streamed in fixed-size reads
- * through the reader its content calls for. Memory stays flat in the input's size: a few reused
- * read buffers, plus one record carried across a chunk boundary.
+ * through the reader its content calls for. Memory stays flat in the input's size: one reused
+ * read buffer (zlib's own for gzip), plus one record carried across a chunk boundary.
  */
 import { createReadStream, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';

@@ -4,21 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createAnalyzer } from '../../src/analyze/analyzer.js';
 import type { AnalysisReport } from '../../src/analyze/model.js';
-import { readCapture } from '../../src/capture/source.js';
-import { decodeFrame } from '../../src/decode/decode.js';
+import { analyzeInputs } from '../../src/cli/pipeline.js';
 
 const PUBLIC = '../shared/captures/public';
 const havePublic = existsSync(PUBLIC);
 
 async function analyzeFile(rel: string): Promise<AnalysisReport> {
-  const an = createAnalyzer();
-  const stats = await readCapture(`${PUBLIC}/${rel}`, (frame) => {
-    an.push(decodeFrame(frame).pdu);
-  });
-  an.setSourceStats(stats);
-  return an.report({ final: true });
+  return (await analyzeInputs([`${PUBLIC}/${rel}`])).report;
 }
 
 const summary = (r: AnalysisReport) => r.findings.map((f) => `${f.code} ${f.port}`);
