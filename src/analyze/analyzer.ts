@@ -45,6 +45,11 @@ export function changesBetween(a: LacpPdu, b: LacpPdu): string[] {
   return out;
 }
 
+/** Whether two PDUs of a port name the same partner port (or both none): what namedPartner reads. */
+function sameNaming(x: LacpPdu, y: LacpPdu): boolean {
+  return x.partner.system === y.partner.system && x.partner.port === y.partner.port && ((x.actor.state ^ y.actor.state) & BIT.defaulted) === 0;
+}
+
 function bundled(ctx: Ctx, p: PortState): boolean {
   if (!isBundledState(p.last.actor.state) || p.peerId === null) return false;
   const q = ctx.ports.get(p.peerId);
@@ -92,6 +97,8 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     asymmetricRateRule(),
     inputRule(),
   ];
+  /** Ports by actor system and port number: a PDU's port is found without building its id. */
+  const portIndex = new Map<string, Map<number, PortState>>();
   /** interface|source MAC|port number -> port id, to see a system id change on the same wire. */
   const identities = new Map<string, string>();
   const links = new Map<string, [string, string]>();
@@ -171,16 +178,19 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       successor: null,
     };
     ctx.ports.set(id, p);
+    let bySystem = portIndex.get(a.system);
+    if (!bySystem) portIndex.set(a.system, (bySystem = new Map()));
+    bySystem.set(a.port, p);
     addTo(ctx.bySystem, a.system, p);
     return p;
   }
 
   function handleLacp(pdu: LacpPdu, t: number): AnalyzerEvent[] {
     const a = pdu.actor;
-    const id = portId(a.system, a.port);
-    let p = ctx.ports.get(id);
+    let p = portIndex.get(a.system)?.get(a.port);
     const isNew = p === undefined;
-    if (!p) p = newPort(pdu, t, id);
+    if (!p) p = newPort(pdu, t, portId(a.system, a.port));
+    const id = p.id;
     const prev = isNew ? null : p.last;
     const changes = prev === null ? NO_CHANGES : changesBetween(prev, pdu);
     const dup =
@@ -211,7 +221,8 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
     if (!dup && prev !== null) p.intervals.add(t - p.distinctT);
     if (!dup) p.distinctT = t;
     seenOn(p, pdu, id);
-    const peer = namedPartner(a, pdu.partner);
+    // The same partner fields name the same port: the id string is built only when they change.
+    const peer = prev !== null && sameNaming(prev, pdu) ? p.peerId : namedPartner(a, pdu.partner);
     if (peer !== p.peerId) {
       if (p.peerId !== null) ctx.namersOf(p.peerId).delete(id);
       if (peer !== null) ctx.namersOf(peer).set(id, { since: t, last: t });
@@ -255,7 +266,9 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
       });
       events = [{ kind: 'port-changed', port: id, time: pdu.time }];
     }
-    for (const r of rules) r.onLacp?.(ctx, p, pdu, t, dup);
+    // Index loops here and in push: for-of allocates per step until the JIT has warmed up, and a
+    // capture's few thousand LACPDUs are mostly analyzed before it has.
+    for (let i = 0; i < rules.length; i++) rules[i].onLacp?.(ctx, p, pdu, t, dup);
     // Expired implies a partner was heard before, when the PDU still records one.
     if (peer !== null && (isCurrent(pdu) || (a.state & (BIT.expired | BIT.defaulted)) === BIT.expired)) p.everPartnered = true;
     return events;
@@ -369,7 +382,7 @@ export function createAnalyzer(options?: AnalyzerOptions): Analyzer {
         s.lacpdus++;
         return withFresh(handleLacp(pdu, t));
       }
-      for (const r of rules) r.onOther?.(ctx, pdu, t);
+      for (let i = 0; i < rules.length; i++) rules[i].onOther?.(ctx, pdu, t);
       return withFresh(NO_EVENTS);
     },
 

@@ -46,11 +46,14 @@ export function isBundledState(state: number): boolean {
   return (state & BUNDLED_BITS) === BUNDLED_BITS && (state & (BIT.defaulted | BIT.expired)) === 0;
 }
 
+/** Whether a PDU's partner TLV names a port: not all-zero, not admin defaults. */
+export function namesPartner(actor: PortInfo, partner: PortInfo): boolean {
+  return (actor.state & BIT.defaulted) === 0 && partner.system !== NULL_SYSTEM;
+}
+
 /** The port id a PDU's partner TLV names, or null when it names nobody (all-zero or admin defaults). */
 export function namedPartner(actor: PortInfo, partner: PortInfo): string | null {
-  if (actor.state & BIT.defaulted) return null;
-  if (partner.system === NULL_SYSTEM) return null;
-  return portId(partner.system, partner.port);
+  return namesPartner(actor, partner) ? portId(partner.system, partner.port) : null;
 }
 
 export function isFast(state: number): boolean {

@@ -37,6 +37,8 @@ export interface FindingInit {
   message: (r: FindingRecord) => string;
 }
 
+const NONE_FRESH: readonly FindingRecord[] = [];
+
 export class FindingLog {
   readonly records = new Map<string, FindingRecord>();
   /** Keys of the current episode per (code, subject): where repeats merge. */
@@ -84,7 +86,9 @@ export class FindingLog {
     if (ev.frame !== null) addFrame(r, ev.frame, this.maxFrames);
   }
 
-  drainFresh(): FindingRecord[] {
+  drainFresh(): readonly FindingRecord[] {
+    // Called per PDU: nothing new (the usual case) allocates nothing.
+    if (this.fresh.length === 0) return NONE_FRESH;
     const f = this.fresh;
     this.fresh = [];
     return f;

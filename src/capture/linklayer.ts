@@ -59,9 +59,25 @@ export function slowPayloadOffset(linkType: number, buf: Uint8Array, start: numb
 /** Two lower-case hex digits per byte value: formatting a byte is one lookup, not toString and padding. */
 export const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
+/**
+ * Each address once formatted: a capture holds few distinct MACs and every LACPDU carries four, so
+ * a lookup by value replaces building the string (and equal addresses are then the same string,
+ * which the analyzer compares on every PDU). Cleared when full, so memory stays bounded.
+ */
+const MAC_STRINGS = new Map<number, string>();
+const MAC_STRINGS_MAX = 4096;
+
 export function formatMac(buf: Uint8Array, at: number): string {
-  const h = HEX_PAIRS;
-  return `${h[buf[at]]}:${h[buf[at + 1]]}:${h[buf[at + 2]]}:${h[buf[at + 3]]}:${h[buf[at + 4]]}:${h[buf[at + 5]]}`;
+  // 48 bits as one number: exact in a double.
+  const value = ((buf[at] << 16) | (buf[at + 1] << 8) | buf[at + 2]) * 0x1000000 + ((buf[at + 3] << 16) | (buf[at + 4] << 8) | buf[at + 5]);
+  let text = MAC_STRINGS.get(value);
+  if (text === undefined) {
+    const h = HEX_PAIRS;
+    text = `${h[buf[at]]}:${h[buf[at + 1]]}:${h[buf[at + 2]]}:${h[buf[at + 3]]}:${h[buf[at + 4]]}:${h[buf[at + 5]]}`;
+    if (MAC_STRINGS.size >= MAC_STRINGS_MAX) MAC_STRINGS.clear();
+    MAC_STRINGS.set(value, text);
+  }
+  return text;
 }
 
 export interface LinkHeader {

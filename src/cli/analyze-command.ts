@@ -1,8 +1,5 @@
 /** `lacpscope analyze FILE...`: the report as text, JSON or Markdown; exit 1 on findings at --fail-on. */
 import type { AnalysisReport, Severity } from '../analyze/model.js';
-import { renderJson } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderText } from '../report/text.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, analyzeHelp, checkDate, oneOf, parseCommand, type FailOn } from './args.js';
 import { answeredInfo, checkInputs, colorWanted, usageError, type CliIo } from './io.js';
 import { LineOutput } from './output.js';
@@ -30,9 +27,20 @@ export interface ReportRun {
 }
 
 /** Analyzes the inputs and prints the report; shared by `analyze` and the default command off a terminal. */
+/** The one renderer the format needs: start-up time counts when a large capture is timed against tcpdump. */
+async function rendererFor(format: ReportFormat, color: boolean): Promise<(report: AnalysisReport) => string> {
+  if (format === 'json') return (await import('../report/json.js')).renderJson;
+  if (format === 'markdown') return (await import('../report/markdown.js')).renderMarkdown;
+  const { renderText } = await import('../report/text.js');
+  return (report) => renderText(report, { color });
+}
+
 export async function printReport(run: ReportRun, io: CliIo): Promise<number> {
+  const render = rendererFor(run.format, run.color);
+  // A failed input rejects below; the renderer's promise must not be left unobserved then.
+  render.catch(() => undefined);
   const { report } = await analyzeInputs(run.paths, { date: run.date, analyzer: run.thresholds ? { thresholds: run.thresholds } : undefined });
-  const text = run.format === 'json' ? renderJson(report) : run.format === 'markdown' ? renderMarkdown(report) : renderText(report, { color: run.color });
+  const text = (await render)(report);
   const out = new LineOutput(io.stdout, () => undefined);
   out.line(text.replace(/\n$/, ''));
   await out.close();

@@ -8,7 +8,7 @@
  * capture's snapshot length cut a frame that was long enough on the wire.
  */
 import { formatTimeNs, LINKTYPE, type Frame } from '../capture/frame.js';
-import { ETHERTYPE_SLOW, formatMac, HEX_PAIRS, parseLinkHeader } from '../capture/linklayer.js';
+import { ETHERTYPE_SLOW, formatMac, HEX_PAIRS, parseLinkHeader, type LinkHeader } from '../capture/linklayer.js';
 import {
   LACP_FIELDS,
   LACP_VERSIONS,
@@ -192,7 +192,10 @@ function store(target: object, s: Step, value: number | string): void {
  */
 function decodeFixed(c: Cursor, steps: readonly Step[], limit: number, target: object, probs: Problems): FieldDef | undefined {
   let firstMissing: FieldDef | undefined;
-  for (const s of steps) {
+  // An index loop: for-of allocates an iterator result per field until the JIT has warmed up,
+  // and a capture's few thousand LACPDUs are decoded mostly before it has.
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
     if (s.offset >= limit) break;
     if (!c.has(s.offset, s.size)) {
       firstMissing ??= s.def;
@@ -257,7 +260,24 @@ function pduOf<T extends SlowPdu>(base: Base, body: Omit<T, keyof Base>): T {
 function decodeLacp(frame: Frame, base: Base, c: Cursor, probs: Problems): LacpPdu {
   const version = c.has(1, 1) ? c.uint(1, 1) : 0;
   const walk = version >= 2;
-  const pdu = pduOf<LacpPdu>(base, { subtype: 'lacp', version, actor: emptyPort(), partner: emptyPort(), collectorMaxDelay: 0, tlvs: [] });
+  // One literal with every key: adding keys to `base` (pduOf) reallocates its property store.
+  const pdu: LacpPdu = {
+    source: base.source,
+    interface: base.interface,
+    frame: base.frame,
+    time: base.time,
+    direction: base.direction,
+    src: base.src,
+    dst: base.dst,
+    vlans: base.vlans,
+    problems: base.problems,
+    subtype: 'lacp',
+    version,
+    actor: emptyPort(),
+    partner: emptyPort(),
+    collectorMaxDelay: 0,
+    tlvs: [],
+  };
   // Version 2 and later: the fixed layout ends at the collector; the rest is a TLV walk.
   let firstMissing = decodeFixed(c, LACP_STEPS, walk ? LACP_TLV_WALK_OFFSET : SLOW_PDU_LENGTH, pdu, probs);
   if (c.has(1, 1)) versionProblem(version, probs);
@@ -390,33 +410,38 @@ export function decodeFrame(frame: Frame): DecodedFrame {
     problems: probs.list,
   };
   const c = new Cursor(data, h.payloadOffset, data.length);
-  const done = (pdu: SlowPdu): DecodedFrame => ({ pdu, bytes: data, payloadOffset: h.payloadOffset, rebuilt: frame.rebuilt === true });
+  return { pdu: decodePayload(frame, h, base, c, probs), bytes: data, payloadOffset: h.payloadOffset, rebuilt: frame.rebuilt === true };
+}
+
+/** The PDU the payload holds, by subtype; what is wrong with the frame goes to `probs`. */
+function decodePayload(frame: Frame, h: LinkHeader, base: Base, c: Cursor, probs: Problems): SlowPdu {
   if (frame.linkType !== LINKTYPE.ETHERNET && frame.linkType !== LINKTYPE.LINUX_SLL && frame.linkType !== LINKTYPE.LINUX_SLL2) {
     probs.add(PROBLEM.UNSUPPORTED_LINK_TYPE, 'error', `link type ${frame.linkType} is not Ethernet, Linux cooked v1 or v2`);
-    return done(unknown(base, c, null));
+    return unknown(base, c, null);
   }
   if (h.etherType !== ETHERTYPE_SLOW) {
-    const why = h.etherType === null ? `the frame ends (${data.length} bytes) inside its link-layer header` : `EtherType 0x${h.etherType.toString(16).padStart(4, '0')} is not Slow Protocols (0x8809)`;
+    const why =
+      h.etherType === null ? `the frame ends (${frame.data.length} bytes) inside its link-layer header` : `EtherType 0x${h.etherType.toString(16).padStart(4, '0')} is not Slow Protocols (0x8809)`;
     probs.add(h.etherType === null ? PROBLEM.SHORT_PDU : PROBLEM.NOT_SLOW_PROTOCOLS, 'error', why);
-    return done(unknown(base, c, null));
+    return unknown(base, c, null);
   }
   checkDestination(h.dst, probs);
   if (!c.has(0, 1)) {
     reportMissing(frame, c, probs, 1, { name: 'subtype', label: 'Slow Protocols subtype', abbrev: 'slow.subtype', offset: 0, size: 1, kind: 'uint8' }, 'Slow Protocols payload');
-    return done(unknown(base, c, null));
+    return unknown(base, c, null);
   }
   const subtype = c.uint(0, 1);
   switch (subtype) {
     case SLOW_SUBTYPE.LACP:
-      return done(decodeLacp(frame, base, c, probs));
+      return decodeLacp(frame, base, c, probs);
     case SLOW_SUBTYPE.MARKER:
-      return done(decodeMarker(frame, base, c, probs));
+      return decodeMarker(frame, base, c, probs);
     case SLOW_SUBTYPE.OAM:
-      return done(decodeOam(frame, base, c, probs));
+      return decodeOam(frame, base, c, probs);
     case SLOW_SUBTYPE.OSSP:
-      return done(decodeOssp(frame, base, c, probs));
+      return decodeOssp(frame, base, c, probs);
     default:
       probs.add(PROBLEM.UNKNOWN_SUBTYPE, 'info', `Slow Protocols subtype ${subtype} is not LACP, Marker, OAM or OSSP`, 0);
-      return done(unknown(base, c, subtype));
+      return unknown(base, c, subtype);
   }
 }

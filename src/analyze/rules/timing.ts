@@ -3,7 +3,7 @@
  * interval: F3 LATE_PDU / PDU_TIMEOUT, F4 RATE_IGNORED, F17 TX_RATE_EXCEEDED, F24 ASYMMETRIC_RATE.
  */
 import type { LacpPdu } from '../../decode/pdu.js';
-import { BIT, isFast, linkId, namedPartner } from '../bits.js';
+import { BIT, isFast, linkId, namesPartner } from '../bits.js';
 import {
   type Ctx,
   type PortState,
@@ -21,7 +21,7 @@ import { type FindingRecord, extendedCopy, newRecord } from '../findings.js';
 
 /** Someone listens to `s` across a gap starting at `since`: `s` was current with a partner, or the partner spoke meanwhile. */
 function listened(ctx: Ctx, s: PortState, before: LacpPdu, since: number): boolean {
-  if (isCurrent(before) && namedPartner(before.actor, before.partner) !== null) return true;
+  if (isCurrent(before) && namesPartner(before.actor, before.partner)) return true;
   const r = receiverOf(ctx, s);
   return r !== null && r.peerId === s.id && r.lastT > since;
 }
@@ -139,7 +139,7 @@ export function gapRule(): Rule {
 
 /** Current and naming a partner: someone is there to obey. */
 function engaged(x: LacpPdu): boolean {
-  return isCurrent(x) && namedPartner(x.actor, x.partner) !== null;
+  return isCurrent(x) && namesPartner(x.actor, x.partner);
 }
 
 interface RateRun {
