@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writePcap } from '../../src/capture/pcap-writer.js';
 import { BIN, ensureBuilt, pub, ROOT } from '../cli/support.js';
 import { scenarioFrames, SYS_A, SYS_B } from './fixtures.js';
-import { HAVE_TMUX, killServer, Terminal } from './tmux.js';
+import { HAVE_TMUX, killServers, Terminal } from './tmux.js';
 
 const LACP_PCAP = pub('tcpdump', 'LACP.pcap');
 const DEMO = join(ROOT, 'captures', 'demo', 'demo.pcapng');
@@ -40,7 +40,7 @@ afterEach(() => {
 });
 
 afterAll(() => {
-  killServer();
+  killServers();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

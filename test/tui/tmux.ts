@@ -1,6 +1,6 @@
 /**
- * Drives the real binary in tmux, as a user's terminal would: a private tmux server, one
- * session per test, keys sent with send-keys, the screen read with capture-pane.
+ * Drives the real binary in tmux, as a user's terminal would: a private tmux server and session
+ * per terminal, keys sent with send-keys, the screen read with capture-pane.
  * Ink renders nothing when CI is set, so the command runs under `env -u CI`.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,50 +9,68 @@ import { join } from 'node:path';
 
 export const HAVE_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 
-const SOCKET = `lacpscope-e2e-${process.pid}`;
+/**
+ * Each terminal runs its own tmux server: a server whose last session was just killed is still
+ * shutting down when the next test starts one, and a new session on it fails with "server exited
+ * unexpectedly".
+ */
+const sockets = new Set<string>();
 let sessions = 0;
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+function tmuxOn(socket: string, ...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
+/** Ends a server and removes the socket file tmux can leave behind. */
+function endServer(socket: string): void {
+  spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
+  sockets.delete(socket);
+}
+
 export class Terminal {
   readonly name = `tui-${process.pid}-${++sessions}`;
+  private readonly socket = `lacpscope-e2e-${process.pid}-${sessions}`;
 
   /** A shell at `cwd` in a `columns`x`rows` terminal, with a known prompt. */
   constructor(cwd: string, columns = 120, rows = 40) {
-    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), '-c', cwd, "env PS1='tui-test$ ' bash --norc --noprofile");
+    sockets.add(this.socket);
+    this.tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), '-c', cwd, "env PS1='tui-test$ ' bash --norc --noprofile");
+  }
+
+  private tmux(...args: string[]): string {
+    return tmuxOn(this.socket, ...args);
   }
 
   /** Type a line into the shell. */
   run(command: string): void {
-    tmux('send-keys', '-t', this.name, '-l', command);
-    tmux('send-keys', '-t', this.name, 'Enter');
+    this.tmux('send-keys', '-t', this.name, '-l', command);
+    this.tmux('send-keys', '-t', this.name, 'Enter');
   }
 
   /** Keys in tmux send-keys names (`Enter`, `Escape`, `C-c`, `Down`) or literal text with `literal`. */
   keys(...keys: string[]): void {
-    tmux('send-keys', '-t', this.name, ...keys);
+    this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
   type(text: string): void {
-    tmux('send-keys', '-t', this.name, '-l', text);
+    this.tmux('send-keys', '-t', this.name, '-l', text);
   }
 
   /** The visible screen, as plain text (with escapes when `escapes`). */
   screen(escapes = false): string {
-    return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
+    return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
   }
 
   /** `#{alternate_on}`, `#{cursor_flag}`, ... */
   format(fmt: string): string {
-    return tmux('display-message', '-p', '-t', this.name, fmt).trim();
+    return this.tmux('display-message', '-p', '-t', this.name, fmt).trim();
   }
 
   resize(columns: number, rows: number): void {
-    tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
+    this.tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
   }
 
   /** Poll the screen until `test` holds; fail with the last screen after `ms`. */
@@ -69,12 +87,11 @@ export class Terminal {
   }
 
   kill(): void {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', this.name], { stdio: 'ignore' });
+    endServer(this.socket);
   }
 }
 
-export function killServer(): void {
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { stdio: 'ignore' });
-  // tmux can leave its socket file behind.
-  rmSync(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, SOCKET), { force: true });
+/** Ends every terminal's server still running. */
+export function killServers(): void {
+  for (const socket of [...sockets]) endServer(socket);
 }
