@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import type { FeedEvent } from '../tui/feed.js';
+import { importTui } from '../tui/ink-startup.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, checkDate, mainHelp, oneOf, parseCommand } from './args.js';
 import { printReport } from './analyze-command.js';
 import { answeredInfo, checkInputs, colorWanted, errorLine, writeLine, type CliIo } from './io.js';
@@ -96,7 +97,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     return 2;
   }
 
-  const { runTui } = await import('../tui/run.js');
+  const { runTui } = await importTui();
   try {
     // With the capture on standard input, runTui takes its keys from the controlling terminal.
     await runTui({
