@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds, runs the whole vitest suite, and ends with the one line CI reads:
-// `N passed, N failed[, N skipped]`, derived from vitest's JSON report.
+// Builds, runs the whole vitest suite, and ends with the one line CI reads, `N passed, N failed`,
+// derived from vitest's JSON report (skipped tests, when any, are counted on the line before).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -28,5 +28,6 @@ try {
   failed = Math.max(failed, 1);
 }
 if (passed + failed === 0) failed = 1; // a run that tested nothing is a failure
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+if (skipped) console.log(`${skipped} skipped (each test's title says what it needs)`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || run.status !== 0 ? 1 : 0);
