@@ -13,7 +13,7 @@ import { decodeFrame } from '../decode/decode.js';
 import { formatTextLine } from '../decode/format.js';
 import { renderText } from '../report/text.js';
 import type { FeedEvent } from '../tui/feed.js';
-import { importTui } from '../tui/ink-startup.js';
+import { importTui } from '../tui/load.js';
 import { exitCodeFor } from './analyze-command.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, oneOf, parseCommand } from './args.js';
 import { colorWanted, errorLine, packageVersion, usageError, writeLine, type CliIo } from './io.js';

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import type { FeedEvent } from '../tui/feed.js';
-import { importTui } from '../tui/ink-startup.js';
+import { importTui } from '../tui/load.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, checkDate, mainHelp, oneOf, parseCommand } from './args.js';
 import { printReport } from './analyze-command.js';
 import { answeredInfo, checkInputs, colorWanted, errorLine, writeLine, type CliIo } from './io.js';

@@ -21,9 +21,11 @@ function newest(dir: string): number {
   return t;
 }
 
+const BUILT = [join(ROOT, 'dist', 'cli', 'main.js'), join(ROOT, 'dist', 'tui-bundle', 'run.js')];
+
 function stale(): boolean {
-  const main = join(ROOT, 'dist', 'cli', 'main.js');
-  return !existsSync(main) || statSync(main).mtimeMs < newest(join(ROOT, 'src'));
+  const src = newest(join(ROOT, 'src'));
+  return BUILT.some((f) => !existsSync(f) || statSync(f).mtimeMs < src);
 }
 
 /**
@@ -46,8 +48,11 @@ export function ensureBuilt(): void {
   }
   try {
     // Type errors elsewhere still emit JavaScript; only a missing entry point is fatal here.
-    if (stale()) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('build produced no dist/cli/main.js');
+    if (stale()) {
+      spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
+      spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-tui.mjs')], { cwd: ROOT, stdio: 'ignore' });
+    }
+    for (const f of BUILT) if (!existsSync(f)) throw new Error(`build produced no ${f.slice(ROOT.length + 1)}`);
   } finally {
     rmdirSync(lock);
   }

@@ -1,7 +1,6 @@
 /** Shared by the live tests: reading captures with the project's readers, latency figures. */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Frame } from '../../src/capture/frame.js';
 import { writePcap } from '../../src/capture/pcap-writer.js';
@@ -36,14 +35,8 @@ export function latencyFigures(ms: number[]): { n: number; median: number; p95: 
 /** The project root (tests run the real binary from there). */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * The end-to-end tests run bin/lacpscope.js, which loads dist/: `npm test` builds it first; a
- * run of these files alone builds it when it is missing (rebuild by hand after editing src/).
- */
-export function ensureBuilt(): void {
-  if (existsSync(join(projectRoot, 'dist/cli/main.js'))) return;
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-}
+/** The end-to-end tests run bin/lacpscope.js, which loads dist/: the same build check as the CLI tests. */
+export { ensureBuilt } from '../cli/support.js';
 
 /** Actor system of a LACPDU frame. */
 export function actorSystem(f: Frame): string | null {
