@@ -21,7 +21,7 @@ process.on('unhandledRejection', fail);
 nodeModule.enableCompileCache?.();
 
 try {
-  const { main } = await import('../dist/cli/main.js');
+  const { main } = await import('../dist/app/main.js');
   const code = await main(process.argv.slice(2));
   process.exitCode = code;
   // Let stdout and stderr drain, then end even if an abandoned input (stdin) is still open.

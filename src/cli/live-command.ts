@@ -13,7 +13,6 @@ import { decodeFrame } from '../decode/decode.js';
 import { formatTextLine } from '../decode/format.js';
 import { renderText } from '../report/text.js';
 import type { FeedEvent } from '../tui/feed.js';
-import { importTui } from '../tui/load.js';
 import { exitCodeFor } from './analyze-command.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, oneOf, parseCommand } from './args.js';
 import { colorWanted, errorLine, packageVersion, usageError, writeLine, type CliIo } from './io.js';
@@ -189,7 +188,7 @@ async function runView(options: LiveCommandOptions, io: CliIo): Promise<number> 
     if (s.kind === 'stopped') stoppedMessage = s.message;
   };
   // Loading the TUI (React, Ink) takes a while: do it while tcpdump starts.
-  const tui = importTui();
+  const tui = import('../tui/run.js');
   tui.catch(() => undefined);
   const capture = await startOrExplain(options, onFrame, onStatus, io);
   if (!capture) return 2;

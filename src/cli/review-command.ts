@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, LacpscopeError } from '../errors.js';
 import type { FeedEvent } from '../tui/feed.js';
-import { importTui } from '../tui/load.js';
 import { ANALYZE_OPTIONS, COMMON_OPTIONS, FAIL_ON, INPUT_OPTIONS, checkDate, mainHelp, oneOf, parseCommand } from './args.js';
 import { printReport } from './analyze-command.js';
 import { answeredInfo, checkInputs, colorWanted, errorLine, writeLine, type CliIo } from './io.js';
@@ -97,7 +96,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     return 2;
   }
 
-  const { runTui } = await importTui();
+  const { runTui } = await import('../tui/run.js');
   try {
     // With the capture on standard input, runTui takes its keys from the controlling terminal.
     await runTui({

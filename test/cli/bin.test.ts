@@ -9,7 +9,7 @@ import { BIN, STACK } from './support.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** A package whose dist/cli/main.js is `main` (or absent), with the real bin script beside it. */
+/** A package whose dist/app/main.js is `main` (or absent), with the real bin script beside it. */
 function withMain(main: string | null): string {
   const root = mkdtempSync(join(tmpdir(), 'lacpscope-bin-'));
   dirs.push(root);
@@ -17,8 +17,8 @@ function withMain(main: string | null): string {
   copyFileSync(BIN, join(root, 'bin', 'lacpscope.js'));
   writeFileSync(join(root, 'package.json'), '{"type":"module"}');
   if (main !== null) {
-    mkdirSync(join(root, 'dist', 'cli'), { recursive: true });
-    writeFileSync(join(root, 'dist', 'cli', 'main.js'), main);
+    mkdirSync(join(root, 'dist', 'app'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'app', 'main.js'), main);
   }
   return root;
 }

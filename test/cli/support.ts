@@ -21,7 +21,8 @@ function newest(dir: string): number {
   return t;
 }
 
-const BUILT = [join(ROOT, 'dist', 'cli', 'main.js'), join(ROOT, 'dist', 'tui-bundle', 'run.js')];
+/** What tsc writes and what bin/lacpscope.js runs (scripts/bundle.mjs). */
+const BUILT = [join(ROOT, 'dist', 'cli', 'main.js'), join(ROOT, 'dist', 'app', 'main.js')];
 
 function stale(): boolean {
   const src = newest(join(ROOT, 'src'));
@@ -50,7 +51,7 @@ export function ensureBuilt(): void {
     // Type errors elsewhere still emit JavaScript; only a missing entry point is fatal here.
     if (stale()) {
       spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-      spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-tui.mjs')], { cwd: ROOT, stdio: 'ignore' });
+      spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'ignore' });
     }
     for (const f of BUILT) if (!existsSync(f)) throw new Error(`build produced no ${f.slice(ROOT.length + 1)}`);
   } finally {
