@@ -4,7 +4,7 @@
 // Loaded module by module, lacpscope is some 40 files and Ink with React some 560 (es-toolkit's
 // whole `compat` barrel for Ink's one `throttle`, and CommonJS React that Node scans for its
 // exports). Bundled, `analyze` starts about 30 ms sooner under Node 20 and the review draws its
-// first screen in about 0.6 s instead of 1.1 to 1.4 s (README, "How it is built").
+// first screen in about 0.45 s instead of 1.1 to 1.4 s (README, "How it is built").
 //   node scripts/bundle.mjs   (run by `npm run build`, after tsc)
 import { existsSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
