@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 const report = '.vitest-report.json';
 rmSync(report, { force: true });
 
-// The build the command line runs: tsc, then the interface bundle the end-to-end tests open.
+// The whole build: tsc, then the bundle bin/lacpscope.js runs (and the end-to-end tests with it).
 const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');

@@ -26,7 +26,6 @@ export interface ReportRun {
   color: boolean;
 }
 
-/** Analyzes the inputs and prints the report; shared by `analyze` and the default command off a terminal. */
 /** The one renderer the format needs: start-up time counts when a large capture is timed against tcpdump. */
 async function rendererFor(format: ReportFormat, color: boolean): Promise<(report: AnalysisReport) => string> {
   if (format === 'json') return (await import('../report/json.js')).renderJson;
@@ -35,6 +34,7 @@ async function rendererFor(format: ReportFormat, color: boolean): Promise<(repor
   return (report) => renderText(report, { color });
 }
 
+/** Analyzes the inputs and prints the report; shared by `analyze` and the default command off a terminal. */
 export async function printReport(run: ReportRun, io: CliIo): Promise<number> {
   const render = rendererFor(run.format, run.color);
   // A failed input rejects below; the renderer's promise must not be left unobserved then.
