@@ -49,10 +49,8 @@ export function ensureBuilt(): void {
   }
   try {
     // Type errors elsewhere still emit JavaScript; only a missing entry point is fatal here.
-    if (stale()) {
-      spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'ignore' });
-      spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'ignore' });
-    }
+    // The package's own build script (tsc, then the bundle), not a copy of its steps.
+    if (stale()) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     for (const f of BUILT) if (!existsSync(f)) throw new Error(`build produced no ${f.slice(ROOT.length + 1)}`);
   } finally {
     rmdirSync(lock);
